@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Perch: a self-hosted bot and flow runtime for Bird Conversations.
+// Only the adapter targets (MicroHTTP, Curl, YAML) and CPerchShims touch C.
+
+let package = Package(
+    name: "Perch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "perch", targets: ["perch"]),
+        .library(name: "PerchTesting", targets: ["PerchTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // System libraries from Debian's -dev packages (installed by scripts/install-deps).
+        .systemLibrary(
+            name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        .target(name: "CPerchShims", dependencies: ["CMicroHTTPD", "CCurl"]),
+
+        // Adapters: the only Swift code that sees C types.
+        .target(name: "MicroHTTP", dependencies: ["CPerchShims", "CMicroHTTPD"]),
+        .target(name: "Curl", dependencies: ["CPerchShims", "CCurl"]),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+
+        // Domain.
+        .target(name: "PerchEvents"),
+        .target(
+            name: "PerchFlows",
+            dependencies: ["YAML", "PerchEvents"]),
+        .target(
+            name: "PerchBird",
+            dependencies: [
+                "Curl", "PerchEvents",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PerchRuntime",
+            dependencies: [
+                "PerchEvents", "PerchFlows", "PerchBird",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PerchServer",
+            dependencies: [
+                "MicroHTTP", "PerchEvents", "PerchBird", "PerchFlows", "PerchRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PerchTesting",
+            dependencies: [
+                "MicroHTTP", "Curl", "PerchEvents", "PerchBird",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .executableTarget(
+            name: "perch",
+            dependencies: [
+                "PerchServer", "PerchRuntime", "PerchFlows", "PerchBird", "PerchTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+
+        // One test target per library target.
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "PerchEventsTests", dependencies: ["PerchEvents"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PerchFlowsTests", dependencies: ["PerchFlows", "PerchEvents", "YAML"]),
+        .testTarget(name: "PerchBirdTests", dependencies: ["PerchBird", "PerchTesting", "Curl"]),
+        .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
+        .testTarget(
+            name: "PerchServerTests",
+            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"]),
+    ]
+)

@@ -1,0 +1,18 @@
+#ifndef PERCH_CURL_SHIMS_H
+#define PERCH_CURL_SHIMS_H
+#include <curl/curl.h>
+
+typedef size_t (*perch_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+
+CURLcode perch_curl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode perch_curl_easy_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
+/// For string and pointer options (strings are copied by libcurl, except POSTFIELDS).
+CURLcode perch_curl_easy_setopt_pointer(CURL *handle, CURLoption option, const void *value);
+CURLcode perch_curl_easy_setopt_callback(CURL *handle, CURLoption option, perch_curl_data_callback value);
+
+CURLcode perch_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode perch_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **value);
+CURLcode perch_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
+
+CURLMcode perch_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+#endif

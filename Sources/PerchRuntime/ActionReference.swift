@@ -1,0 +1,16 @@
+/// The deterministic `reference` every outgoing message carries, so a retried send is recognisable
+/// and a replayed event never sends the same message twice.
+public struct ActionReference: Sendable, Hashable, CustomStringConvertible {
+    public var eventKey: String
+    public var ruleID: String
+    public var actionIndex: Int
+
+    public init(eventKey: String, ruleID: String, actionIndex: Int) {
+        self.eventKey = eventKey
+        self.ruleID = ruleID
+        self.actionIndex = actionIndex
+    }
+
+    /// `perch:<event>:<rule>:<index>`; stable across restarts and replicas.
+    public var description: String { "perch:\(eventKey):\(ruleID):\(actionIndex)" }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Perch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "perch",
+        abstract: "A self-hosted bot and flow runtime for Bird Conversations.",
+        version: "0.1.0"
+    )
+}

@@ -1,0 +1,7 @@
+import Curl
+import Testing
+
+@Test func defaultTimeoutsAreBounded() {
+    let configuration = HTTPClientConfiguration()
+    #expect(configuration.connectTimeout <= configuration.requestTimeout)
+}
