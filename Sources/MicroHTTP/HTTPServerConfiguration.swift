@@ -12,6 +12,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// libmicrohttpd worker threads.
     public var threads: Int
+    /// Seconds a handler may take before the server answers 503 in its place (a suspended
+    /// connection has no libmicrohttpd timeout, so this is the only bound on it).
+    public var handlerTimeoutSeconds: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -19,7 +22,8 @@ public struct HTTPServerConfiguration: Sendable {
         maxBodySize: Int = 1 << 20,
         connectionLimit: Int = 1024,
         idleTimeoutSeconds: Int = 30,
-        threads: Int = 2
+        threads: Int = 2,
+        handlerTimeoutSeconds: Int = 30
     ) {
         self.host = host
         self.port = port
@@ -27,5 +31,6 @@ public struct HTTPServerConfiguration: Sendable {
         self.connectionLimit = connectionLimit
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.threads = threads
+        self.handlerTimeoutSeconds = handlerTimeoutSeconds
     }
 }

@@ -15,4 +15,11 @@ CURLcode perch_curl_easy_getinfo_pointer(CURL *handle, CURLINFO info, void **val
 CURLcode perch_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 
 CURLMcode perch_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+
+/// curl_global_init(CURL_GLOBAL_DEFAULT): the flag is a composite macro Swift does not import.
+CURLcode perch_curl_global_init_default(void);
+
+/// Reads the next CURLMSG_DONE message of `multi`, skipping others, without touching the
+/// CURLMsg union from Swift. Returns 1 and fills `easy` and `result` if one was found, else 0.
+int perch_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
 #endif

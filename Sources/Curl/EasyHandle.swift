@@ -1,0 +1,76 @@
+import CPerchShims
+
+/// A libcurl easy handle with its error buffer. Not Sendable: an easy handle belongs to one
+/// thread at a time, here always the client's loop thread.
+final class EasyHandle {
+    let raw: UnsafeMutableRawPointer
+    /// `CURLOPT_ERRORBUFFER` target: libcurl writes into it for as long as the option is set,
+    /// so it lives exactly as long as the handle.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    init?() {
+        guard let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(raw)
+        errorBuffer.deallocate()
+    }
+
+    /// Clears all options for the next request (connections stay in the multi handle's cache)
+    /// and points libcurl at the error buffer again.
+    func reset() throws(HTTPClientError) {
+        curl_easy_reset(raw)
+        errorBuffer[0] = 0
+        try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+    }
+
+    /// libcurl's explanation of the last failure, or its generic text for `code`.
+    func errorText(for code: CURLcode) -> String {
+        if errorBuffer[0] != 0 {
+            return String(cString: errorBuffer)
+        }
+        return String(cString: curl_easy_strerror(code))
+    }
+
+    func set(_ option: CURLoption, _ value: Int) throws(HTTPClientError) {
+        try check(perch_curl_easy_setopt_long(raw, option, value), option)
+    }
+
+    func set(_ option: CURLoption, offset value: Int) throws(HTTPClientError) {
+        try check(perch_curl_easy_setopt_off_t(raw, option, curl_off_t(value)), option)
+    }
+
+    func set(_ option: CURLoption, pointer value: UnsafeRawPointer?) throws(HTTPClientError) {
+        try check(perch_curl_easy_setopt_pointer(raw, option, value), option)
+    }
+
+    /// Sets a string option; libcurl copies strings (all but POSTFIELDS, which Perch never uses).
+    func set(_ option: CURLoption, string value: String) throws(HTTPClientError) {
+        try check(value.withCString { perch_curl_easy_setopt_pointer(raw, option, $0) }, option)
+    }
+
+    func set(_ option: CURLoption, callback: perch_curl_data_callback) throws(HTTPClientError) {
+        try check(perch_curl_easy_setopt_callback(raw, option, callback), option)
+    }
+
+    /// The HTTP status of the last response, 0 if none.
+    var responseCode: Int {
+        var code = 0
+        _ = perch_curl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &code)
+        return code
+    }
+
+    private func check(_ code: CURLcode, _ option: CURLoption) throws(HTTPClientError) {
+        guard code == CURLE_OK else {
+            let text = String(cString: curl_easy_strerror(code))
+            let kind: HTTPClientError =
+                code == CURLE_OUT_OF_MEMORY || code == CURLE_UNKNOWN_OPTION || code == CURLE_NOT_BUILT_IN
+                ? .transferFailed : .invalidRequest
+            throw kind.with(message: "libcurl refused option \(option.rawValue): \(text)")
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import CPerchShims
+
+/// One request in flight on the loop thread: its easy handle, header list and the response as
+/// it arrives. Not Sendable: created, driven and finished on the loop thread only; libcurl's
+/// callbacks reach it through an unretained pointer while the loop's table keeps it alive.
+final class Transfer {
+    let submission: Submission
+    let easy: EasyHandle
+    private let maxBodySize: Int
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private(set) var headers: [(name: String, value: String)] = []
+    private(set) var body: [UInt8] = []
+    private(set) var bodyTooLarge = false
+
+    init(submission: Submission, easy: EasyHandle, maxBodySize: Int) {
+        self.submission = submission
+        self.easy = easy
+        self.maxBodySize = maxBodySize
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
+
+    /// Sets every option of the request on the (freshly reset) easy handle.
+    func configure(_ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
+        let request = submission.request
+        try Self.validate(request)
+        try easy.reset()
+        try easy.set(CURLOPT_URL, string: request.url)
+        try easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https")
+        try easy.set(CURLOPT_NOSIGNAL, 1)
+        try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
+        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
+        try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
+
+        let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
+        try easy.set(CURLOPT_WRITEFUNCTION, callback: transferReceivedBody)
+        try easy.set(CURLOPT_WRITEDATA, pointer: context)
+        try easy.set(CURLOPT_HEADERFUNCTION, callback: transferReceivedHeadLine)
+        try easy.set(CURLOPT_HEADERDATA, pointer: context)
+
+        let method = request.method.uppercased()
+        switch method {
+        case "GET" where request.body == nil:
+            try easy.set(CURLOPT_HTTPGET, 1)
+        case "HEAD" where request.body == nil:
+            try easy.set(CURLOPT_NOBODY, 1)
+        case "POST":
+            try setBody(request.body ?? [])
+        default:
+            try easy.set(CURLOPT_CUSTOMREQUEST, string: request.method)
+            if let body = request.body {
+                try setBody(body)
+            }
+        }
+
+        // Bodies go out at once: waiting for `100 Continue` costs a round trip (or a second).
+        var fields = ["Expect:"]
+        let hasContentType = request.headers.contains { $0.name.lowercased() == "content-type" }
+        if method == "POST" || request.body != nil, !hasContentType {
+            // libcurl would label the body application/x-www-form-urlencoded; say nothing instead.
+            fields.append("Content-Type:")
+        }
+        for header in request.headers {
+            // "Name;" is libcurl's way to send a header with an empty value.
+            fields.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
+        }
+        for field in fields {
+            guard let list = curl_slist_append(headerList, field) else {
+                throw HTTPClientError.transferFailed.with(message: "out of memory building request headers")
+            }
+            headerList = list
+        }
+        try easy.set(CURLOPT_HTTPHEADER, pointer: headerList)
+    }
+
+    /// Binary-safe body: the size first, so that COPYPOSTFIELDS copies exactly that many bytes.
+    private func setBody(_ body: [UInt8]) throws(HTTPClientError) {
+        try easy.set(CURLOPT_POSTFIELDSIZE_LARGE, offset: body.count)
+        let empty: StaticString = ""
+        let code = body.withUnsafeBytes { bytes in
+            perch_curl_easy_setopt_pointer(
+                easy.raw, CURLOPT_COPYPOSTFIELDS, bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start))
+        }
+        guard code == CURLE_OK else {
+            throw HTTPClientError.transferFailed.with(
+                message: "libcurl could not copy the request body: \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    /// Rejects what libcurl would send malformed or what would inject extra header lines.
+    private static func validate(_ request: ClientRequest) throws(HTTPClientError) {
+        let tokenExtras = Set("!#$%&'*+-.^_`|~".utf8)
+        let isToken = { (text: String) in
+            !text.isEmpty
+                && text.utf8.allSatisfy {
+                    ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                        || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+                        || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || tokenExtras.contains($0)
+                }
+        }
+        guard isToken(request.method) else {
+            throw HTTPClientError.invalidRequest.with(message: "invalid request method '\(request.method)'")
+        }
+        for header in request.headers {
+            guard isToken(header.name) else {
+                throw HTTPClientError.invalidRequest.with(message: "invalid header name '\(header.name)'")
+            }
+            guard !header.value.utf8.contains(where: { $0 == 0 || $0 == 10 || $0 == 13 }) else {
+                throw HTTPClientError.invalidRequest.with(
+                    message: "header '\(header.name)' has a line break or NUL in its value")
+            }
+        }
+        guard !request.url.utf8.contains(where: { $0 <= 32 || $0 == 127 }) else {
+            throw HTTPClientError.invalidRequest.with(message: "URL contains spaces or control characters")
+        }
+    }
+
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= maxBodySize else {
+            bodyTooLarge = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    fileprivate func receiveHeadLine(_ bytes: UnsafeRawBufferPointer) {
+        switch ResponseHeadLine(bytes) {
+        case .status:
+            // Only the final response's fields count (not those of a 100 Continue before it).
+            headers.removeAll()
+        case .field(let name, let value):
+            headers.append((name, value))
+        case .end, .other:
+            break
+        }
+    }
+
+    /// The result of the finished transfer, given libcurl's result code.
+    func outcome(_ code: CURLcode) -> Result<ClientResponse, HTTPClientError> {
+        guard code == CURLE_OK else {
+            return .failure(error(for: code))
+        }
+        return .success(ClientResponse(status: easy.responseCode, headers: headers, body: body))
+    }
+
+    private func error(for code: CURLcode) -> HTTPClientError {
+        let kind: HTTPClientError
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT:
+            kind = .timeout
+        case CURLE_COULDNT_CONNECT:
+            kind = .connectFailed
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
+            kind = .hostNotFound
+        case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
+            kind = .connectionClosed
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+            CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
+            kind = .tlsFailed
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
+            kind = .invalidRequest
+        case CURLE_WRITE_ERROR where bodyTooLarge:
+            return HTTPClientError.responseTooLarge.with(
+                message: "response body larger than \(maxBodySize) bytes from \(submission.request.url)")
+        default:
+            kind = .transferFailed
+        }
+        let request = submission.request
+        return kind.with(message: "\(request.method) \(request.url): \(easy.errorText(for: code))")
+    }
+}
+
+/// CURLOPT_WRITEFUNCTION: a global function, so it captures nothing and has no actor isolation.
+private func transferReceivedBody(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+/// CURLOPT_HEADERFUNCTION: called once per head line, status line and final empty line included.
+private func transferReceivedHeadLine(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+    let length = size * count
+    transfer.receiveHeadLine(UnsafeRawBufferPointer(start: data, count: length))
+    return length
+}

@@ -1,0 +1,86 @@
+import Curl
+import MicroHTTP
+import Testing
+
+@Suite("Shutdown and cancellation")
+struct LifecycleTests {
+    @Test func shutdownFailsRequestsInFlightAndLaterOnes() async throws {
+        let rendezvous = Rendezvous()
+        let server = try TestServer(handler: { _ in
+            await rendezvous.arriveAndWait()
+            return .text(200, "late")
+        })
+        let client = HTTPClient()
+        let url = server.url()
+        let pending = (0..<3).map { _ in
+            Task { try await client.execute(ClientRequest(url: url)) }
+        }
+        try await withDeadline { await rendezvous.waitForArrivals(3) }
+
+        await client.shutdown()
+        for request in pending {
+            await #expect(throws: HTTPClientError.shutdown) { try await request.value }
+        }
+        await #expect(throws: HTTPClientError.shutdown) {
+            try await client.execute(ClientRequest(url: url))
+        }
+        await client.shutdown()  // idempotent
+
+        await rendezvous.release()
+        await server.server.shutdown()
+    }
+
+    @Test func shutdownWithNothingInFlightReturns() async throws {
+        let client = HTTPClient()
+        await client.shutdown()
+        await client.shutdown()
+        await #expect(throws: HTTPClientError.shutdown) {
+            try await client.execute(ClientRequest(url: "http://127.0.0.1:1/"))
+        }
+    }
+
+    @Test func cancellingTheTaskAbortsItsRequestOnly() async throws {
+        let rendezvous = Rendezvous()
+        let server = try TestServer(handler: { request in
+            if request.path == "/hang" {
+                await rendezvous.arriveAndWait()
+            }
+            return .text(200, request.path)
+        })
+        let client = HTTPClient()
+        let url = server.url("/hang")
+        let hanging = Task { try await client.execute(ClientRequest(url: url)) }
+        try await withDeadline { await rendezvous.waitForArrivals(1) }
+
+        hanging.cancel()
+        await #expect(throws: CancellationError.self) { try await hanging.value }
+        // The client still works, on a new connection since the aborted one was closed.
+        let response = try await client.execute(ClientRequest(url: server.url("/fine")))
+        #expect(response.body == Array("/fine".utf8))
+
+        await rendezvous.release()
+        await client.shutdown()
+        await server.server.shutdown()
+    }
+
+    @Test func alreadyCancelledTaskSendsNothing() async throws {
+        try await withServerAndClient { server, client in
+            let url = server.url()
+            let task = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await client.execute(ClientRequest(url: url))
+            }
+            await #expect(throws: CancellationError.self) { try await task.value }
+            #expect(server.connectionsAccepted == 0)
+        }
+    }
+
+    @Test func droppingAClientWithoutShutdownStopsItsThread() async throws {
+        try await withServerAndClient { server, _ in
+            var client: HTTPClient? = HTTPClient()
+            #expect(try await client?.execute(ClientRequest(url: server.url())).status == 200)
+            client = nil
+            #expect(client == nil)
+        }
+    }
+}
