@@ -47,6 +47,9 @@ public final class HTTPServer: Sendable {
     /// TCP connections open now.
     public var connectionsOpen: Int { core.connectionsOpen.load(ordering: .relaxed) }
 
+    /// Request contexts the daemon has not released yet (0 after `shutdown()` unless one leaked).
+    var liveRequestContexts: Int { core.liveContexts.load(ordering: .relaxed) }
+
     /// Binds and starts serving.
     /// - Throws: `HTTPServerError` with a readable message when the configuration is invalid, the
     ///   host cannot be resolved, the address is in use, or libmicrohttpd cannot start.

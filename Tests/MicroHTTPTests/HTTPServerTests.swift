@@ -1,5 +1,5 @@
 import Foundation
-import MicroHTTP
+@testable import MicroHTTP
 import Synchronization
 import Testing
 
@@ -295,4 +295,50 @@ private func connectIPv6(port: Int) throws -> Int32 {
     var buffer = [UInt8](repeating: 0, count: 64)
     let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
     return count > 12 && String(decoding: buffer[..<12], as: UTF8.self) == "HTTP/1.1 200" ? 0 : -1
+}
+
+@Suite struct HTTPServerLifecycleTests {
+    @Test func everyRequestContextIsReleasedByShutdown() async throws {
+        let gate = Gate()
+        let server = HTTPServer(configuration: HTTPServerConfiguration(maxBodySize: 50)) { request in
+            if request.path == "/wait" { await gate.pass() }
+            return ServerResponse(status: 200, body: request.body)
+        }
+        try server.start()
+        let port = server.port
+        // Answered inline, answered after a suspension, rejected, abandoned mid-body, idle keep-alive.
+        _ = try await exchange(port: port, post("/inline", body: "a"))
+        async let waited = exchange(port: port, post("/wait", body: "b"))
+        await gate.arrivals(1)
+        gate.open()
+        _ = try await waited
+        _ = try await exchange(port: port, post("/big", body: String(repeating: "c", count: 51)))
+        try await onThread {
+            let client = try RawClient(port: port)
+            try client.send("POST /cut HTTP/1.1\r\nHost: t\r\nContent-Length: 40\r\n\r\nabc")
+        }
+        let idle = try await onThread {
+            let client = try RawClient(port: port)
+            try client.send(post("/idle", body: "d"))
+            _ = try client.readResponse()
+            return client
+        }
+        await server.shutdown()
+        #expect(server.liveRequestContexts == 0)
+        #expect(server.connectionsOpen == 0)
+        #expect(try await onThread { try idle.waitForClose() })
+    }
+
+    @Test func startingTwiceIsAnError() async throws {
+        let server = HTTPServer(configuration: HTTPServerConfiguration(), handler: echo)
+        try server.start()
+        #expect(throws: HTTPServerError.self) { try server.start() }
+        await server.shutdown()
+    }
+
+    @Test func invalidConfigurationIsAClearError() async throws {
+        let server = HTTPServer(configuration: HTTPServerConfiguration(port: 70000), handler: echo)
+        let error = try #require(throws: HTTPServerError.self) { try server.start() }
+        #expect(error.message.contains("70000"))
+    }
 }
