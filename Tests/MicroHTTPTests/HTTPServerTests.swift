@@ -91,6 +91,23 @@ import Testing
         }
     }
 
+    @Test func expectContinueGetsAnInterimResponseBeforeTheBody() async throws {
+        try await withServer(handler: echo) { server in
+            let port = server.port
+            let (interim, final) = try await onThread {
+                let client = try RawClient(port: port)
+                try client.send(
+                    "POST /c HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                let interim = try client.readResponse(skippingInterim: false)
+                try client.send("hello")
+                return (interim, try client.readResponse())
+            }
+            #expect(interim.status == 100)
+            #expect(final.status == 200)
+            #expect(final.text == "hello")
+        }
+    }
+
     @Test func chunkedBodyOverTheLimitIs413AndClosed() async throws {
         let recorder = Recorder()
         try await withServer({ $0.maxBodySize = 100 }) { request in

@@ -58,7 +58,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Reads one response (status line, headers, a `Content-Length` body or one up to the close).
-    func readResponse() throws -> RawResponse {
+    func readResponse(skippingInterim: Bool = true) throws -> RawResponse {
         var headerEnd: Int?
         while true {
             if let end = Self.find([13, 10, 13, 10], in: buffer) {
@@ -82,7 +82,7 @@ final class RawClient: @unchecked Sendable {
             )
         }
         var response = RawResponse(status: status, headers: headers, body: [])
-        if status == 100 { return try readResponse() }
+        if status == 100 { return skippingInterim ? try readResponse() : response }
         if status == 204 || status == 304 {
             return response
         }
