@@ -271,11 +271,11 @@ import Testing
             await server.shutdown()
             stopped.set()
         }()
-        // Shutdown has begun once new connections are refused.
+        // Shutdown has begun once new connections are refused (not merely left in the backlog).
         let deadline = now() + 5
         var refused = false
         while now() < deadline {
-            if (try? RawClient(port: port, timeoutSeconds: 1)) == nil {
+            if try await onThread({ connectionRefused(port: port) }) {
                 refused = true
                 break
             }

@@ -3,13 +3,14 @@ import Testing
 @testable import MicroHTTP
 
 @Suite struct RequestIntakeTests {
-    @Test(arguments: [
-        (nil, RequestIntake.Start.receive),
-        ("100", .receive),
-        ("101", .rejectTooLarge),
-        ("99999999999999999999999", .rejectTooLarge),
-        ("abc", .receive),  // libmicrohttpd rejects a malformed length itself
-    ] as [(String?, RequestIntake.Start)])
+    @Test(
+        arguments: [
+            (nil, RequestIntake.Start.receive),
+            ("100", .receive),
+            ("101", .rejectTooLarge),
+            ("99999999999999999999999", .rejectTooLarge),
+            ("abc", .receive),  // libmicrohttpd rejects a malformed length itself
+        ] as [(String?, RequestIntake.Start)])
     func declaredLengthIsCheckedUpfront(contentLength: String?, expected: RequestIntake.Start) {
         #expect(RequestIntake(maxBodySize: 100).start(contentLength: contentLength) == expected)
     }

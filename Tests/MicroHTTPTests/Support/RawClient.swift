@@ -10,6 +10,7 @@ import Glibc
 final class RawClient: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        var code: Int32 = 0
     }
 
     let descriptor: Int32
@@ -32,9 +33,9 @@ final class RawClient: @unchecked Sendable {
             }
         }
         guard result == 0 else {
-            let message = String(cString: strerror(errno))
+            let code = errno
             Glibc.close(descriptor)
-            throw Failure(description: "connect: \(message)")
+            throw Failure(description: "connect: \(String(cString: strerror(code)))", code: code)
         }
     }
 
@@ -129,7 +130,8 @@ final class RawClient: @unchecked Sendable {
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in 0...(haystack.count - needle.count)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start
         }
         return nil
@@ -145,6 +147,19 @@ struct RawResponse: Sendable {
 
     func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+}
+
+/// Whether connecting to 127.0.0.1:`port` is refused outright (ECONNREFUSED), as opposed to
+/// accepted or left waiting in a backlog.
+func connectionRefused(port: Int) -> Bool {
+    do {
+        _ = try RawClient(port: port, timeoutSeconds: 1)
+        return false
+    } catch let failure as RawClient.Failure {
+        return failure.code == ECONNREFUSED
+    } catch {
+        return false
     }
 }
 
