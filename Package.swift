@@ -67,7 +67,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
-        // Load generator target for Benchmarks/microhttp/run (not a product).
+        // Server that Benchmarks/microhttp/run measures against nginx (not a product).
         .executableTarget(name: "MicroHTTPBench", dependencies: ["MicroHTTP"], path: "Benchmarks/microhttp/Sources"),
 
         // One test target per library target.
