@@ -75,13 +75,19 @@ struct LifecycleTests {
         }
     }
 
-    @Test func droppingAClientWithoutShutdownStopsItsThread() async throws {
+    @Test func droppingAClientWithoutShutdownClosesItsConnections() async throws {
         try await withServerAndClient { server, _ in
             var client: HTTPClient? = HTTPClient()
             let response = try await client?.execute(ClientRequest(url: server.url()))
             #expect(response?.status == 200)
+            #expect(server.server.connectionsOpen == 1)  // kept alive for reuse
             client = nil
-            #expect(client == nil)
+            // The loop thread notices, stops and closes the connection it kept alive.
+            try await withDeadline {
+                while server.server.connectionsOpen > 0 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
         }
     }
 }
