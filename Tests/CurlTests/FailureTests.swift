@@ -1,10 +1,6 @@
 import Curl
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @Suite("Failures")
 struct FailureTests {
     @Test func serverThatNeverAnswersHitsTheRequestTimeout() async throws {
