@@ -54,11 +54,12 @@ struct FlowCompiler {
                 for ruleNode in list.nodes {
                     guard let (rule, fact) = compileRule(ruleNode, flowID: flowID, participantID: participantID)
                     else { continue }
+                    let idMark = ruleNode["id"]?.mark ?? rule.mark
                     if let first = seen[rule.id] {
                         diagnostics.error(
-                            rule.mark, "duplicate rule id '\(rule.id)' (first used at line \(first.line))")
+                            idMark, "duplicate rule id '\(rule.id)' (first used at line \(first.line))")
                     } else {
-                        seen[rule.id] = rule.mark
+                        seen[rule.id] = idMark
                     }
                     rules.append(rule)
                     facts.append(fact)

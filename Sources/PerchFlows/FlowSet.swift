@@ -62,6 +62,12 @@ public struct FlowSet: Sendable {
         }
         let ordered = order(flows)
         diagnostics += FlowLinter(sources: sources).warnings(flows: flows, ordered: ordered)
+        let fileOrder = Dictionary(sources.enumerated().map { ($1.path, $0) }) { first, _ in first }
+        diagnostics = diagnostics.enumerated().sorted { a, b in
+            let left = (fileOrder[a.element.file] ?? 0, a.element.mark.line, a.element.mark.column, a.offset)
+            let right = (fileOrder[b.element.file] ?? 0, b.element.mark.line, b.element.mark.column, b.offset)
+            return left < right
+        }.map(\.element)
         if diagnostics.contains(where: { $0.severity == .error }) { return (nil, diagnostics) }
         let set = FlowSet(
             version: version(of: sources), warnings: diagnostics.filter { $0.severity == .warning },

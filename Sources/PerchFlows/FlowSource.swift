@@ -12,7 +12,7 @@ public struct FlowSource: Sendable, Hashable {
 
     /// Reads the `.yaml`/`.yml` files of `paths` (files, or directories searched recursively), in
     /// path order. Unreadable paths become error diagnostics.
-    static func read(paths: [String]) -> (sources: [FlowSource], problems: [Diagnostic]) {
+    public static func read(paths: [String]) -> (sources: [FlowSource], problems: [Diagnostic]) {
         var files: [String] = []
         var problems: [Diagnostic] = []
         let manager = FileManager.default
