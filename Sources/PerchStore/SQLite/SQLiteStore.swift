@@ -28,7 +28,22 @@ public final class SQLiteStore: Store {
         var commits = CommitQueue<PendingWrite>()
         var pool: DatabasePool?
         var failing = false
+        var statistics = CommitStatistics()
     }
+
+    /// How many transactions the writer committed and how many writes they carried.
+    public struct CommitStatistics: Sendable, Hashable {
+        /// Transactions committed.
+        public var commits = 0
+        /// Writes committed in them; `writes / commits` is the average group size.
+        public var writes = 0
+    }
+
+    /// Counts of committed transactions and writes since the store opened (metrics, benchmarks).
+    public var statistics: CommitStatistics { state.withLock { $0.statistics } }
+
+    /// Writes waiting for the next transaction.
+    var waitingWriteCount: Int { state.withLock { $0.commits.waitingCount } }
 
     /// One caller's write, waiting for its batch.
     struct PendingWrite: Sendable {
@@ -251,6 +266,10 @@ public final class SQLiteStore: Store {
             noteFailure(storeError, on: pool)
             for write in batch { write.fail(storeError) }
             return
+        }
+        state.withLock { state in
+            state.statistics.commits += 1
+            state.statistics.writes += outcomes.count { if case .committed = $0 { true } else { false } }
         }
         var sawFailure = false
         for (write, outcome) in zip(batch, outcomes) {
