@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System libraries from Debian's -dev packages (installed by scripts/install-deps).
@@ -41,16 +42,23 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // The store: inbox, dedupe keys, conversation state, outbox, traces. SQLite through GRDB.
+        .target(
+            name: "PerchStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "PerchRuntime",
             dependencies: [
-                "PerchEvents", "PerchFlows", "PerchBird",
+                "PerchEvents", "PerchFlows", "PerchBird", "PerchStore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "PerchServer",
             dependencies: [
-                "MicroHTTP", "PerchEvents", "PerchBird", "PerchFlows", "PerchRuntime",
+                "MicroHTTP", "PerchEvents", "PerchBird", "PerchFlows", "PerchRuntime", "PerchStore",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
@@ -62,10 +70,13 @@ let package = Package(
         .executableTarget(
             name: "perch",
             dependencies: [
-                "PerchServer", "PerchRuntime", "PerchFlows", "PerchBird", "PerchTesting",
+                "PerchServer", "PerchRuntime", "PerchFlows", "PerchBird", "PerchStore", "PerchTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // Server that Benchmarks/microhttp/run measures against nginx (not a product).
+        .executableTarget(name: "MicroHTTPBench", dependencies: ["MicroHTTP"], path: "Benchmarks/microhttp/Sources"),
 
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
@@ -74,9 +85,16 @@ let package = Package(
         .testTarget(name: "PerchEventsTests", dependencies: ["PerchEvents"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PerchFlowsTests", dependencies: ["PerchFlows", "PerchEvents", "YAML"]),
         .testTarget(name: "PerchBirdTests", dependencies: ["PerchBird", "PerchTesting", "Curl"]),
+        .testTarget(name: "PerchStoreTests", dependencies: ["PerchStore"]),
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
         .testTarget(
             name: "PerchServerTests",
             dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"]),
+
+        // Benchmarks (run with their scripts; never part of the unit tests).
+        .executableTarget(
+            name: "StoreBench",
+            dependencies: ["PerchStore"],
+            path: "Benchmarks/store/Sources"),
     ]
 )

@@ -15,6 +15,12 @@ final class EasyHandle {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
 
+    /// A new handle, ready for a request's options (error buffer set).
+    static func fresh() -> EasyHandle? {
+        guard let easy = EasyHandle(), (try? easy.reset()) != nil else { return nil }
+        return easy
+    }
+
     deinit {
         curl_easy_cleanup(raw)
         errorBuffer.deallocate()

@@ -1,5 +1,10 @@
 /// An async HTTP client on libcurl: one thread drives all transfers with libcurl's multi
 /// interface, keeping connections alive and reusing them across requests.
+///
+/// Only `http` and `https` URLs are accepted; redirects are not followed (a 3xx is a response);
+/// bodies are neither compressed nor decompressed. libcurl's proxy environment variables
+/// (`http_proxy`, `https_proxy`, `no_proxy`) apply. Call `shutdown()` when done; a client that
+/// is dropped without it stops its thread on its own.
 public final class HTTPClient: Sendable {
     /// The limits this client was created with.
     public let configuration: HTTPClientConfiguration

@@ -21,7 +21,7 @@ final class MultiDriver {
             submission.continuation.resume(throwing: CancellationError())
             return
         }
-        guard let easy = idleHandles.popLast() ?? EasyHandle() else {
+        guard let easy = idleHandles.popLast() ?? EasyHandle.fresh() else {
             submission.continuation.resume(
                 throwing: HTTPClientError.transferFailed.with(message: "libcurl could not create an easy handle"))
             return
@@ -85,9 +85,10 @@ final class MultiDriver {
         transfer.submission.continuation.resume(with: result)
     }
 
+    /// Keeps the handle for the next request, without options that point at the finished
+    /// transfer (its header list is freed with it).
     private func recycle(_ easy: EasyHandle) {
-        if idleHandles.count < maxIdleHandles {
-            idleHandles.append(easy)
-        }
+        guard idleHandles.count < maxIdleHandles, (try? easy.reset()) != nil else { return }
+        idleHandles.append(easy)
     }
 }

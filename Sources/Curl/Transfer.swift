@@ -26,7 +26,6 @@ final class Transfer {
     func configure(_ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
         let request = submission.request
         try Self.validate(request)
-        try easy.reset()
         try easy.set(CURLOPT_URL, string: request.url)
         try easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https")
         try easy.set(CURLOPT_NOSIGNAL, 1)

@@ -2,9 +2,9 @@ import CPerchShims
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The libcurl multi handle and the one thread that drives it. Calling tasks only queue work
@@ -44,9 +44,9 @@ final class TransferLoop: Sendable {
         guard multi != nil else { return }
         let context = Unmanaged.passRetained(self).toOpaque()
         #if canImport(Glibc)
-        var thread = pthread_t()
+            var thread = pthread_t()
         #else
-        var thread: pthread_t?
+            var thread: pthread_t?
         #endif
         let created = pthread_create(
             &thread, nil,
@@ -61,9 +61,9 @@ final class TransferLoop: Sendable {
             return
         }
         #if canImport(Glibc)
-        pthread_detach(thread)
+            pthread_detach(thread)
         #else
-        pthread_detach(thread!)
+            pthread_detach(thread!)
         #endif
     }
 
@@ -177,7 +177,8 @@ struct MultiHandle: @unchecked Sendable {
         guard let raw = curl_multi_init() else { return nil }
         self.raw = raw
         let total = max(1, configuration.maxConnectionsTotal)
-        _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
+        _ = perch_curl_multi_setopt_long(
+            raw, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, total)
         // The idle-connection cache: big enough to keep every connection the limits allow.
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, total)

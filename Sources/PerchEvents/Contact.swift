@@ -8,7 +8,9 @@ public struct Contact: Sendable, Hashable {
     /// Custom details (legacy) or attributes (Bird).
     public var attributes: [String: JSONValue]
 
-    public init(id: String? = nil, name: String? = nil, identifier: String? = nil, attributes: [String: JSONValue] = [:]) {
+    public init(
+        id: String? = nil, name: String? = nil, identifier: String? = nil, attributes: [String: JSONValue] = [:]
+    ) {
         self.id = id
         self.name = name
         self.identifier = identifier

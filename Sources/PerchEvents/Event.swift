@@ -50,6 +50,10 @@ public struct Event: Sendable, Hashable {
     public var occurredAt: Date?
     /// The body as received, for templates to read.
     public var raw: JSONValue
+    /// The call a voice event is about (legacy voice webhooks).
+    public var callID: String? = nil
+    /// Bird's id of this delivery (`messagebird-request-id` header), for the subscription logs API.
+    public var requestID: String? = nil
 
     public init(
         kind: Kind, generation: Generation, name: String, key: String, messageID: String? = nil,

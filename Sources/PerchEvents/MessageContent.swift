@@ -31,6 +31,8 @@ public struct MessageContent: Sendable, Hashable {
         public var title: String?
         /// The postback payload Perch (or the template) attached to the button.
         public var payload: String?
+        /// The message whose button or list the customer answered (Bird `replyTo.id`).
+        public var inReplyTo: String? = nil
 
         public init(id: String? = nil, title: String? = nil, payload: String? = nil) {
             self.id = id

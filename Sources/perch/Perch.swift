@@ -5,6 +5,7 @@ struct Perch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "perch",
         abstract: "A self-hosted bot and flow runtime for Bird Conversations.",
-        version: "0.1.0"
+        version: "0.1.0",
+        subcommands: [ValidateCommand.self, SchemaCommand.self]
     )
 }

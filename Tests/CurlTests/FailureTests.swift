@@ -1,10 +1,6 @@
 import Curl
 import Testing
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @Suite("Failures")
 struct FailureTests {
     @Test func serverThatNeverAnswersHitsTheRequestTimeout() async throws {
@@ -80,7 +76,8 @@ struct FailureTests {
             }
             // The client stays usable afterwards.
             let small = HTTPClient(configuration: HTTPClientConfiguration(maxResponseBodySize: 5000))
-            #expect(try await small.execute(ClientRequest(url: server.url())).body.count == 5000)
+            let response = try await small.execute(ClientRequest(url: server.url()))
+            #expect(response.body.count == 5000)
             await small.shutdown()
         }
     }

@@ -75,12 +75,54 @@ struct LifecycleTests {
         }
     }
 
-    @Test func droppingAClientWithoutShutdownStopsItsThread() async throws {
+    @Test func droppingAClientWithoutShutdownClosesItsConnections() async throws {
         try await withServerAndClient { server, _ in
             var client: HTTPClient? = HTTPClient()
-            #expect(try await client?.execute(ClientRequest(url: server.url())).status == 200)
+            let response = try await client?.execute(ClientRequest(url: server.url()))
+            #expect(response?.status == 200)
+            #expect(server.server.connectionsOpen == 1)  // kept alive for reuse
             client = nil
-            #expect(client == nil)
+            // The loop thread notices, stops and closes the connection it kept alive.
+            try await withDeadline {
+                while server.server.connectionsOpen > 0 {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
+        }
+    }
+}
+
+@Suite("Cancellation races")
+struct CancellationRaceTests {
+    @Test func cancellingAtAnyMomentCompletesEveryRequestExactlyOnce() async throws {
+        try await withServerAndClient(configuration: HTTPClientConfiguration(maxConnectionsPerHost: 4)) {
+            server, client in
+            let url = server.url()
+            let outcomes = try await withDeadline {
+                await withTaskGroup(of: String.self) { group in
+                    for index in 0..<300 {
+                        let task = Task { try await client.execute(ClientRequest(url: url)) }
+                        // Cancel before submission, while queued, mid-transfer or after the end:
+                        // the pause only spreads the moment of cancellation, it waits for nothing.
+                        if index % 3 != 0 {
+                            try? await Task.sleep(for: .microseconds(40 * (index % 25)))
+                        }
+                        task.cancel()
+                        group.addTask {
+                            switch await task.result {
+                            case .success(let response): return response.status == 200 ? "ok" : "bad status"
+                            case .failure(is CancellationError): return "cancelled"
+                            case .failure(let error): return "\(error)"
+                            }
+                        }
+                    }
+                    return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+                }
+            }
+            #expect(Set(outcomes.keys).isSubset(of: ["ok", "cancelled"]), "\(outcomes)")
+            #expect(outcomes.values.reduce(0, +) == 300)
+            // And the client still works afterwards.
+            #expect(try await client.execute(ClientRequest(url: url)).status == 200)
         }
     }
 }

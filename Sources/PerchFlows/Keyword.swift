@@ -1,0 +1,84 @@
+import YAML
+
+/// One keyword of a rule, normalized once when the flow loads.
+struct Keyword: Sendable {
+    var source: String
+    var mark: Mark
+    var tokens: [String]
+    var normalized: String
+    var regex: RegexBox?
+
+    init(source: String, mark: Mark, regex: RegexBox? = nil) {
+        self.source = source
+        self.mark = mark
+        tokens = TextNormalizer.tokens(source)
+        normalized = tokens.joined(separator: " ")
+        self.regex = regex
+    }
+
+    func matches(_ text: NormalizedText, raw: String, mode: MatchMode) -> Bool {
+        switch mode {
+        case .phrase: text.containsPhrase(tokens)
+        case .exact: text.joined == normalized
+        case .prefix: text.joined.hasPrefix(normalized) && !normalized.isEmpty
+        case .contains: !normalized.isEmpty && text.joined.contains(normalized)
+        case .regex: regex?.matches(raw) ?? false
+        }
+    }
+}
+
+/// The `keywords` condition: a list (any of them), or `any`/`all`/`none`.
+struct KeywordCondition: Sendable {
+    var any: [Keyword]
+    var all: [Keyword]
+    var none: [Keyword]
+    var mode: MatchMode
+
+    /// `nil` when it holds, else why not.
+    func failure(_ text: NormalizedText?, raw: String?) -> String? {
+        guard let text, let raw else { return "keywords: the event has no text" }
+        if !any.isEmpty, !any.contains(where: { $0.matches(text, raw: raw, mode: mode) }) {
+            return "keywords: none of \(Self.list(any)) in the text (\(mode.rawValue))"
+        }
+        if let missing = all.first(where: { !$0.matches(text, raw: raw, mode: mode) }) {
+            return "keywords: '\(missing.source)' is not in the text (all of \(Self.list(all)) needed)"
+        }
+        if let found = none.first(where: { $0.matches(text, raw: raw, mode: mode) }) {
+            return "keywords: the text has '\(found.source)', which is excluded (none)"
+        }
+        return nil
+    }
+
+    static func list(_ keywords: [Keyword]) -> String {
+        let shown = keywords.prefix(5).map { "'\($0.source)'" }.joined(separator: ", ")
+        return "[" + shown + (keywords.count > 5 ? ", ... \(keywords.count - 5) more" : "") + "]"
+    }
+
+    /// Tokens of which the text must contain at least one for this condition to hold, or `nil`
+    /// when the condition cannot be indexed that way.
+    var requiredTokens: Set<String>? {
+        guard mode == .phrase || mode == .exact else { return nil }
+        if !any.isEmpty {
+            let firsts = any.compactMap(\.tokens.first)
+            return firsts.count == any.count ? Set(firsts) : nil
+        }
+        if let first = all.first?.tokens.first { return [first] }
+        return nil
+    }
+}
+
+/// A compiled regular expression. Swift's `Regex` is not `Sendable`; a compiled one is immutable
+/// and matching does not mutate it, so sharing it across tasks is safe.
+struct RegexBox: @unchecked Sendable {
+    let source: String
+    let regex: Regex<AnyRegexOutput>
+
+    init(_ source: String) throws {
+        self.source = source
+        regex = try Regex(source).ignoresCase()
+    }
+
+    func matches(_ text: String) -> Bool {
+        (try? regex.firstMatch(in: text)) != nil
+    }
+}

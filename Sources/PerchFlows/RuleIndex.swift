@@ -1,0 +1,79 @@
+import PerchEvents
+
+/// Rules grouped so that an event only meets the rules that could match it: by event kind, then by
+/// channel, then by the keyword words one of which must be in the text.
+struct RuleIndex: Sendable {
+    /// Rules of one kind and channel group.
+    struct Bucket: Sendable {
+        /// Word -> rules (ordinals, ascending) that need it.
+        var byToken: [String: [Int]] = [:]
+        /// Rules without a required word (no keywords, or modes that cannot be indexed).
+        var always: [Int] = []
+    }
+
+    /// Rules of one event kind (or of any kind).
+    struct KindBuckets: Sendable {
+        var anyChannel = Bucket()
+        var byChannel: [String: Bucket] = [:]
+    }
+
+    private var byKind: [Event.Kind: KindBuckets] = [:]
+    private var anyKind = KindBuckets()
+
+    init(_ rules: [Rule]) {
+        for rule in rules {
+            if let kinds = rule.kinds {
+                for kind in kinds { Self.insert(rule, into: &byKind[kind, default: KindBuckets()]) }
+            } else {
+                Self.insert(rule, into: &anyKind)
+            }
+        }
+    }
+
+    private static func insert(_ rule: Rule, into buckets: inout KindBuckets) {
+        if let channels = rule.channels {
+            for channel in channels { insert(rule, into: &buckets.byChannel[channel, default: Bucket()]) }
+        } else {
+            insert(rule, into: &buckets.anyChannel)
+        }
+    }
+
+    private static func insert(_ rule: Rule, into bucket: inout Bucket) {
+        if let tokens = rule.requiredTokens, !tokens.isEmpty {
+            for token in tokens { bucket.byToken[token, default: []].append(rule.ordinal) }
+        } else {
+            bucket.always.append(rule.ordinal)
+        }
+    }
+
+    /// The rules that could match `event`, in evaluation order, and the normalized text (computed
+    /// here once, for the conditions to reuse).
+    func candidates(for event: Event, normalized: NormalizedText?) -> (ordinals: [Int], normalized: NormalizedText?) {
+        let text = normalized ?? event.text.map(NormalizedText.init)
+        var lists: [[Int]] = []
+        func collect(_ bucket: Bucket) {
+            if !bucket.always.isEmpty { lists.append(bucket.always) }
+            guard let text, !bucket.byToken.isEmpty else { return }
+            for token in text.tokens {
+                if let rules = bucket.byToken[token] { lists.append(rules) }
+            }
+        }
+        func collect(_ buckets: KindBuckets) {
+            collect(buckets.anyChannel)
+            if buckets.byChannel.isEmpty { return }
+            if let platform = event.platform, let bucket = buckets.byChannel[platform] { collect(bucket) }
+            if let id = event.channelID?.lowercased(), id != event.platform, let bucket = buckets.byChannel[id] {
+                collect(bucket)
+            }
+        }
+        if let buckets = byKind[event.kind] { collect(buckets) }
+        collect(anyKind)
+        if lists.count == 1 { return (lists[0], text) }
+        var merged = Array(lists.joined())
+        merged.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(merged.count)
+        for ordinal in merged where unique.last != ordinal { unique.append(ordinal) }
+        return (unique, text)
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+import GRDB
+
+// The Store operations as SQL. Each runs as one write of a group commit or as one read.
+extension SQLiteStore {
+    public func enqueue(_ entry: InboxEntry) async throws(StoreError) -> EnqueueResult {
+        let metadata = try Self.encodeMetadata(entry.metadata, path: path)
+        return try await write { db in
+            let receivedAt = entry.receivedAt.timeIntervalSinceReferenceDate
+            try db.cachedStatement(
+                sql: "INSERT INTO dedupe_keys (key, seen_at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
+            ).execute(arguments: [entry.key, receivedAt])
+            guard db.changesCount == 1 else { return .duplicate }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO inbox (key, conversation_key, source, payload, metadata, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                entry.key, entry.conversationKey, entry.source, Data(entry.payload), metadata, receivedAt,
+            ])
+            return .accepted(sequence: db.lastInsertedRowID)
+        }
+    }
+
+    public func markDone(sequence: Int64) async throws(StoreError) {
+        try await write { db in
+            try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
+                .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
+        }
+    }
+
+    public func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry] {
+        let path = self.path
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence, key, conversation_key, source, payload, metadata, received_at
+                    FROM inbox WHERE done_at IS NULL ORDER BY sequence LIMIT ?
+                    """,
+                arguments: [max(0, limit)]
+            ).map { row in
+                InboxEntry(
+                    sequence: row["sequence"],
+                    key: row["key"],
+                    conversationKey: row["conversation_key"],
+                    source: row["source"],
+                    payload: [UInt8](row["payload"] as Data? ?? Data()),
+                    metadata: try Self.decodeMetadata(row["metadata"], path: path),
+                    receivedAt: Date(timeIntervalSinceReferenceDate: row["received_at"]))
+            }
+        }
+    }
+
+    public func oldestUnfinishedAge(now: Date) async throws(StoreError) -> Duration? {
+        let oldest = try await read { db in
+            try Double.fetchOne(
+                db, sql: "SELECT received_at FROM inbox WHERE done_at IS NULL ORDER BY sequence LIMIT 1")
+        }
+        guard let oldest else { return nil }
+        return Duration(timeInterval: now.timeIntervalSinceReferenceDate - oldest)
+    }
+
+    public func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
+        let path = self.path
+        let json = try await read { db in
+            try String.fetchOne(db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
+        }
+        guard let json else { return nil }
+        do {
+            return try JSONDecoder().decode(ConversationRecord.self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
+        }
+    }
+
+    public func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
+        let json: String
+        do {
+            json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        } catch {
+            throw StoreError(.other, "the record of conversation \(id) cannot be encoded: \(error)")
+        }
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO conversations (id, record, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                    """
+            ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
+        }
+    }
+
+    public func isDone(reference: String) async throws(StoreError) -> Bool {
+        try await read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM done_references WHERE reference = ?)", arguments: [reference])
+                ?? false
+        }
+    }
+
+    public func recordDone(reference: String, at: Date) async throws(StoreError) {
+        try await write { db in
+            try db.cachedStatement(
+                sql: "INSERT INTO done_references (reference, done_at) VALUES (?, ?) ON CONFLICT(reference) DO NOTHING"
+            ).execute(arguments: [reference, at.timeIntervalSinceReferenceDate])
+        }
+    }
+
+    public func addToOutbox(_ item: OutboxItem) async throws(StoreError) -> Int64 {
+        try await write { db in
+            // Upsert keeps the id of an earlier item for the same reference.
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    INSERT INTO outbox (reference, event_key, conversation_id, kind, request, last_error, attempts, failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(reference) DO UPDATE SET
+                        event_key = excluded.event_key, conversation_id = excluded.conversation_id,
+                        kind = excluded.kind, request = excluded.request, last_error = excluded.last_error,
+                        attempts = excluded.attempts, failed_at = excluded.failed_at
+                    RETURNING id
+                    """,
+                arguments: [
+                    item.reference, item.eventKey, item.conversationID, item.kind, item.request, item.lastError,
+                    item.attempts, item.failedAt.timeIntervalSinceReferenceDate,
+                ])!
+        }
+    }
+
+    public func outbox(limit: Int) async throws(StoreError) -> [OutboxItem] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY id LIMIT ?", arguments: [max(0, limit)]).map {
+                row in
+                OutboxItem(
+                    id: row["id"],
+                    reference: row["reference"],
+                    eventKey: row["event_key"],
+                    conversationID: row["conversation_id"],
+                    kind: row["kind"],
+                    request: row["request"],
+                    lastError: row["last_error"],
+                    attempts: row["attempts"],
+                    failedAt: Date(timeIntervalSinceReferenceDate: row["failed_at"]))
+            }
+        }
+    }
+
+    public func removeFromOutbox(id: Int64) async throws(StoreError) {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
+        try await write { db in
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO traces (event_key, trace, saved_at) VALUES (?, ?, ?)
+                    ON CONFLICT(event_key) DO UPDATE SET trace = excluded.trace, saved_at = excluded.saved_at
+                    """
+            ).execute(arguments: [eventKey, trace, at.timeIntervalSinceReferenceDate])
+        }
+    }
+
+    public func trace(eventKey: String) async throws(StoreError) -> String? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT trace FROM traces WHERE event_key = ?", arguments: [eventKey])
+        }
+    }
+
+    public func prune(now: Date, policy: RetentionPolicy) async throws(StoreError) -> PruneReport {
+        try await write { db in
+            let now = now.timeIntervalSinceReferenceDate
+            var report = PruneReport()
+            try db.execute(
+                sql: "DELETE FROM inbox WHERE done_at IS NOT NULL AND received_at < ?",
+                arguments: [now - policy.finishedInboxAge.timeInterval])
+            report.finishedInboxEntries = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM inbox WHERE done_at IS NOT NULL AND sequence NOT IN
+                        (SELECT sequence FROM inbox WHERE done_at IS NOT NULL ORDER BY sequence DESC LIMIT ?)
+                    """,
+                arguments: [policy.maxFinishedInboxEntries])
+            report.finishedInboxEntries += db.changesCount
+
+            // A key whose event still waits for recovery stays, however old.
+            try db.execute(
+                sql: """
+                    DELETE FROM dedupe_keys WHERE seen_at < ?
+                        AND key NOT IN (SELECT key FROM inbox WHERE done_at IS NULL)
+                    """,
+                arguments: [now - policy.dedupeWindow.timeInterval])
+            report.dedupeKeys = db.changesCount
+
+            var referenceCutoff = now - policy.doneReferenceAge.timeInterval
+            if let oldest = try Double.fetchOne(
+                db, sql: "SELECT received_at FROM inbox WHERE done_at IS NULL ORDER BY sequence LIMIT 1")
+            {
+                referenceCutoff = min(referenceCutoff, oldest)
+            }
+            try db.execute(sql: "DELETE FROM done_references WHERE done_at < ?", arguments: [referenceCutoff])
+            report.doneReferences = db.changesCount
+
+            try db.execute(sql: "DELETE FROM traces WHERE saved_at < ?", arguments: [now - policy.traceAge.timeInterval])
+            report.traces = db.changesCount
+            try db.execute(
+                sql: """
+                    DELETE FROM traces WHERE event_key NOT IN
+                        (SELECT event_key FROM traces ORDER BY saved_at DESC, rowid DESC LIMIT ?)
+                    """,
+                arguments: [policy.maxTraces])
+            report.traces += db.changesCount
+            return report
+        }
+    }
+
+    private static func encodeMetadata(_ metadata: [String: String], path: String) throws(StoreError) -> String {
+        if metadata.isEmpty { return "{}" }
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            return String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        } catch {
+            throw StoreError(.other, "the metadata of an event cannot be encoded for the store at \(path): \(error)")
+        }
+    }
+
+    private static func decodeMetadata(_ json: String, path: String) throws -> [String: String] {
+        if json == "{}" { return [:] }
+        do {
+            return try JSONDecoder().decode([String: String].self, from: Data(json.utf8))
+        } catch {
+            throw StoreError(.corrupt, "the store at \(path) holds unreadable event metadata: \(error)")
+        }
+    }
+}
