@@ -84,7 +84,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "PerchEventsTests", dependencies: ["PerchEvents"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PerchFlowsTests", dependencies: ["PerchFlows", "PerchEvents", "YAML"]),
-        .testTarget(name: "PerchBirdTests", dependencies: ["PerchBird", "PerchTesting", "Curl"]),
+        .testTarget(
+            name: "PerchBirdTests", dependencies: ["PerchBird", "PerchTesting", "Curl"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PerchStoreTests", dependencies: ["PerchStore"]),
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
         .testTarget(
