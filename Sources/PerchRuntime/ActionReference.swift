@@ -11,6 +11,9 @@ public struct ActionReference: Sendable, Hashable, CustomStringConvertible {
         self.actionIndex = actionIndex
     }
 
+    /// What every Perch reference starts with; the echo guard looks for it.
+    public static let prefix = "perch:"
+
     /// `perch:<event>:<rule>:<index>`; stable across restarts and replicas.
-    public var description: String { "perch:\(eventKey):\(ruleID):\(actionIndex)" }
+    public var description: String { "\(Self.prefix)\(eventKey):\(ruleID):\(actionIndex)" }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import PerchEvents
 
 /// Webhook bodies exactly as Bird's documents show them, for tests and examples.
 public enum SeedPayloads {
@@ -13,25 +13,10 @@ public enum SeedPayloads {
         {"conversation": {"contactId": "73afe0acee2127fd3e7d9a7dc622826e","createdDatetime": "2019-02-28T17:39:52Z",\
         "id": "\(conversationID)","lastReceivedDatetime": "2019-03-01T10:40:02.880881081Z","status": "active",\
         "updatedDatetime": "2019-02-28T18:33:24.787229989Z"},"message": {"channelId": "2ceefea7c1b8c79673215c42c1a6b916",\
-        "content": {"text": \(jsonString(text))},"conversationId": "\(conversationID)",\
+        "content": {"text": \(JSONValue.string(text).serialized())},"conversationId": "\(conversationID)",\
         "createdDatetime": "2019-03-01T10:40:02.880881081Z","direction": "received","id": "\(messageID)",\
         "status": "received","type": "text","updatedDatetime": "2019-03-01T10:40:02.88845145Z"},"type": "message.created"}
         """
     }
 
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

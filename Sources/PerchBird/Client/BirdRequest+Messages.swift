@@ -1,0 +1,60 @@
+import PerchEvents
+
+/// A message body Perch sends: text with optional quick-reply buttons.
+public struct OutgoingText: Sendable, Hashable {
+    public var text: String
+    public var buttons: [String]
+
+    public init(text: String, buttons: [String] = []) {
+        self.text = text
+        self.buttons = buttons
+    }
+}
+
+extension BirdRequest {
+    /// Sends a text into a conversation, as the participant of type `flow` (Bird) or as the channel
+    /// (legacy, which has no participants). `reference` makes the send recognisable on retry.
+    public static func sendText(
+        _ message: OutgoingText, conversationID: String, generation: Generation, workspaceID: String,
+        flowID: String, reference: String
+    ) -> BirdRequest {
+        switch generation {
+        case .bird:
+            var text: [String: JSONValue] = ["text": .string(message.text)]
+            if !message.buttons.isEmpty {
+                text["actions"] = .array(
+                    message.buttons.map { title in
+                        .object([
+                            "type": .string("postback"),
+                            "postback": .object(["text": .string(title), "payload": .string(title)]),
+                        ])
+                    })
+            }
+            return BirdRequest(
+                generation: .bird, method: "POST",
+                path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/messages",
+                body: birdSender(flowID: flowID, reference: reference, [
+                    "body": .object(["type": .string("text"), "text": .object(text)])
+                ]),
+                endpoint: "send_message")
+        case .messagebird:
+            // The legacy API has no participants or `reference`; `trackId` carries Perch's reference.
+            return BirdRequest(
+                generation: .messagebird, method: "POST", path: "/conversations/\(conversationID)/messages",
+                body: .object([
+                    "type": .string("text"), "content": .object(["text": .string(message.text)]),
+                    "trackId": .string(reference),
+                ]),
+                endpoint: "send_message")
+        }
+    }
+
+    static func birdSender(flowID: String, reference: String, _ fields: [String: JSONValue]) -> JSONValue {
+        var body = fields
+        body["participantType"] = .string("flow")
+        body["participantId"] = .string(flowID)
+        body["addMissingParticipants"] = .bool(true)
+        body["reference"] = .string(reference)
+        return .object(body)
+    }
+}

@@ -1,0 +1,104 @@
+import Curl
+import Foundation
+import Logging
+import PerchBird
+import PerchEvents
+import PerchFlows
+import PerchStore
+
+/// The running heart of Perch: takes decoded events durably (`EventSink`), runs them on the
+/// dispatcher's lanes through the flows, and acts through Bird.
+public final class Runtime: EventSink {
+    public let configuration: RuntimeConfiguration
+    public let library: FlowLibrary
+    public let store: any Store
+    public let dispatcher: Dispatcher
+    private let processor: EventProcessor
+    private let redecode: @Sendable (InboxEntry) throws -> Event
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - redecode: turns a stored inbox entry back into its event (recovery after a restart).
+    ///   - now: the clock; tests inject one.
+    public init(
+        configuration: RuntimeConfiguration, flows: FlowLibrary, store: any Store, bird: BirdClient,
+        http: HTTPClient, redecode: @escaping @Sendable (InboxEntry) throws -> Event,
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.library = flows
+        self.store = store
+        self.dispatcher = Dispatcher(
+            queueLimit: configuration.queueLimit, maxActiveLanes: configuration.maxActiveConversations)
+        self.redecode = redecode
+        self.now = now
+        self.logger = logger
+        let actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
+        self.processor = EventProcessor(
+            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger)
+    }
+
+    public func ingest(_ delivery: Delivery) async -> IngestOutcome {
+        guard await dispatcher.reserve() else {
+            return .unavailable(reason: "Perch is at its queue limit; retry later")
+        }
+        let event = delivery.event
+        let lane = Self.lane(of: event)
+        let entry = InboxEntry(
+            sequence: nil, key: event.key, conversationKey: lane, source: delivery.source,
+            payload: delivery.payload, metadata: delivery.metadata, receivedAt: now())
+        let result: EnqueueResult
+        do {
+            result = try await store.enqueue(entry)
+        } catch {
+            await dispatcher.release()
+            logger.error("store refused event", metadata: ["event.id": "\(event.key)", "error": "\(error)"])
+            return .unavailable(reason: "the store cannot take events right now")
+        }
+        switch result {
+        case .duplicate:
+            await dispatcher.release()
+            return .duplicate
+        case .accepted(let sequence):
+            await dispatcher.submit(Dispatcher.Job(event: event, sequence: sequence), lane: lane, reserved: true)
+            return .accepted
+        }
+    }
+
+    /// Queues every event that was acknowledged but not finished before the last stop, in arrival order.
+    /// Returns how many were queued.
+    @discardableResult
+    public func recover() async throws -> Int {
+        let entries = try await store.unfinished(limit: Int.max)
+        for entry in entries {
+            do {
+                let event = try redecode(entry)
+                await dispatcher.submit(
+                    Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
+                    reserved: false)
+            } catch {
+                logger.error(
+                    "stored event no longer decodes; dropping it",
+                    metadata: ["event.id": "\(entry.key)", "error": "\(error)"])
+                if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
+            }
+        }
+        if !entries.isEmpty { logger.notice("recovered unfinished events", metadata: ["count": "\(entries.count)"]) }
+        return entries.count
+    }
+
+    /// Runs the dispatcher until `finish()` and the drain that follows are done.
+    public func run() async {
+        let processor = self.processor
+        await dispatcher.run { job in await processor.process(job) }
+    }
+
+    /// Stops intake; `run()` returns when everything accepted has been handled.
+    public func finish() async { await dispatcher.finish() }
+
+    /// Events of one conversation share a lane.
+    static func lane(of event: Event) -> String {
+        event.conversationID ?? event.contactID ?? event.key
+    }
+}

@@ -1,0 +1,109 @@
+import Curl
+import Foundation
+import Logging
+import MicroHTTP
+import PerchBird
+import PerchEvents
+import PerchFlows
+import PerchRuntime
+import PerchStore
+import Synchronization
+
+/// A running Perch: flows loaded, store open, runtime and webhook server wired together. The
+/// executable and the tests build it the same way.
+public final class Application: Sendable {
+    public let configuration: PerchConfiguration
+    public let runtime: Runtime
+    public let bird: BirdClient
+    private let server: HTTPServer
+    private let http: HTTPClient
+    private let store: any Store
+    private let logger: Logger
+    private let shuttingDown = Flag()
+
+    /// Loads the flows and opens the store; throws `FlowLoadError` (with every diagnostic) or `StoreError`.
+    public init(
+        configuration: PerchConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let flows = try FlowSet.load(paths: configuration.flowsPaths)
+        let store = try SQLiteStore(path: configuration.storePath, durability: configuration.durability)
+        let http = HTTPClient(configuration: HTTPClientConfiguration())
+        let bird = BirdClient(configuration: configuration.bird, http: http, logger: logger)
+        let library = FlowLibrary(flows)
+        let runtime = Runtime(
+            configuration: configuration.runtime, flows: library, store: store, bird: bird, http: http,
+            redecode: Ingress.decode, now: now, logger: logger)
+        let shuttingDown = self.shuttingDown
+        let ingress = Ingress(
+            sink: runtime,
+            verifier: SignatureVerifier(
+                messageBirdSigningKey: configuration.messageBirdSigningKey,
+                birdSigningKey: configuration.birdSigningKey, now: now),
+            publicURL: configuration.publicURL, logger: logger,
+            readiness: {
+                let storeError = await store.check()
+                return Readiness(
+                    flowsVersion: library.flows.version, flowsLoaded: true, storeError: storeError.map { "\($0)" },
+                    shuttingDown: shuttingDown.isSet)
+            })
+        self.server = HTTPServer(
+            configuration: HTTPServerConfiguration(
+                host: configuration.listen.host, port: configuration.listen.port,
+                maxBodySize: configuration.maxBodySize),
+            handler: { request in await ingress.respond(to: request) })
+        self.store = store
+        self.http = http
+        self.bird = bird
+        self.runtime = runtime
+        for warning in flows.warnings {
+            logger.warning("flow warning", metadata: ["diagnostic": "\(warning)"])
+        }
+        logger.info(
+            "flows loaded", metadata: ["flows.version": "\(flows.version)", "flows.rules": "\(flows.ruleCount)"])
+    }
+
+    /// Binds the webhook server and queues events left unfinished by the last run.
+    public func start() async throws {
+        try server.start()
+        if bird.isSandbox {
+            logger.warning(
+                "sandbox mode: no BIRD_ACCESS_KEY or MESSAGEBIRD_ACCESS_KEY is set, so Perch logs the calls it would make to Bird instead of sending them"
+            )
+        }
+        if configuration.birdSigningKey == nil && configuration.messageBirdSigningKey == nil {
+            logger.warning(
+                "webhooks are unauthenticated: set BIRD_SIGNING_KEY and/or MESSAGEBIRD_SIGNING_KEY so Perch only accepts events signed by Bird"
+            )
+        }
+        try await runtime.recover()
+        logger.notice("perch is listening", metadata: ["listen": "\(configuration.listen.host):\(server.port)"])
+    }
+
+    /// The port the webhook server is bound to.
+    public var port: Int { server.port }
+
+    /// Handles events until `shutdown()`; then finishes what was accepted and stops the server.
+    public func run() async {
+        await runtime.run()
+        await server.shutdown()
+        await store.close()
+        await http.shutdown()
+    }
+
+    /// Stops taking events (new webhooks get 503 so Bird retries); `run()` returns once in-flight events are done.
+    public func shutdown() async {
+        shuttingDown.set()
+        logger.notice("shutting down: finishing events in flight")
+        await runtime.finish()
+    }
+}
+
+/// A flag set once, read from any thread.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Logging
+import MicroHTTP
+import PerchBird
+import PerchEvents
+
+/// The webhook endpoints: checks size, content type and signature, decodes, hands the event to the
+/// sink (which stores it durably), and only then answers 200. Anything it cannot take gets a 4xx
+/// with a reason, or a 503 so Bird retries.
+public struct Ingress: Sendable {
+    let sink: any EventSink
+    let verifier: SignatureVerifier
+    let publicURL: String?
+    let logger: Logger
+    let readiness: @Sendable () async -> Readiness
+
+    /// - Parameters:
+    ///   - publicURL: the URL Bird calls, when Perch sits behind a proxy (`PERCH_PUBLIC_URL`); signatures
+    ///     cover the full URL, so it must match what was registered with Bird.
+    ///   - readiness: what `/readyz` reports.
+    public init(
+        sink: any EventSink, verifier: SignatureVerifier, publicURL: String?, logger: Logger,
+        readiness: @escaping @Sendable () async -> Readiness
+    ) {
+        self.sink = sink
+        self.verifier = verifier
+        self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        self.logger = logger
+        self.readiness = readiness
+    }
+
+    /// Answers one HTTP request.
+    public func respond(to request: ServerRequest) async -> ServerResponse {
+        switch request.path {
+        case "/healthz":
+            guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
+            return .json(200, #"{"status":"ok"}"#)
+        case "/readyz":
+            guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
+            let state = await readiness()
+            return .json(state.isReady ? 200 : 503, state.json())
+        case "/webhooks/messagebird":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await webhook(request, source: "messagebird", generation: .messagebird) { request throws(DecodeError) in
+                try WebhookDecoder.messageBird(request.body)
+            }
+        default:
+            return Self.problem(404, "no such endpoint: \(request.method) \(request.path)")
+        }
+    }
+
+    func webhook(
+        _ request: ServerRequest, source: String, generation: Generation,
+        decode: (ServerRequest) throws(DecodeError) -> Event
+    ) async -> ServerResponse {
+        if !request.body.isEmpty, let type = request.headers["content-type"], !Self.isJSON(type) {
+            return Self.problem(415, "expected Content-Type application/json, got \(type)")
+        }
+        let check = verifier.verify(
+            WebhookRequest(
+                url: fullURL(of: request), headers: Self.lowercased(request.headers), body: request.body,
+                query: request.queryItems),
+            generation: generation)
+        if case .rejected(let reason) = check {
+            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source)", "reason": "\(reason)"])
+            return Self.problem(401, reason)
+        }
+        let event: Event
+        do {
+            event = try decode(request)
+        } catch {
+            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source)", "reason": "\(error)"])
+            return Self.problem(400, error.description)
+        }
+        var metadata: [String: String] = [:]
+        if !request.query.isEmpty { metadata["query"] = request.query }
+        if let id = request.headers["messagebird-request-id"] { metadata["request-id"] = id }
+        let outcome = await sink.ingest(Delivery(event: event, source: source, payload: request.body, metadata: metadata))
+        switch outcome {
+        case .accepted:
+            return .json(200, #"{"status":"accepted"}"#)
+        case .duplicate:
+            return .json(200, #"{"status":"duplicate"}"#)
+        case .unavailable(let reason):
+            var response = Self.problem(503, reason)
+            response.headers.add(name: "Retry-After", value: "5")
+            return response
+        }
+    }
+
+    /// The URL Bird called, as signatures cover it.
+    func fullURL(of request: ServerRequest) -> String {
+        if let publicURL { return publicURL + request.target }
+        let scheme = request.headers["x-forwarded-proto"] ?? "http"
+        let host = request.headers["x-forwarded-host"] ?? request.headers["host"] ?? "localhost"
+        return "\(scheme)://\(host)\(request.target)"
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return type == "application/json" || type?.hasSuffix("+json") == true
+    }
+
+    static func lowercased(_ headers: HTTPHeaders) -> [String: String] {
+        var result: [String: String] = [:]
+        for (name, value) in headers where result[name.lowercased()] == nil { result[name.lowercased()] = value }
+        return result
+    }
+
+    static func problem(_ status: Int, _ reason: String) -> ServerResponse {
+        .json(status, JSONValue.object(["error": .string(reason)]).serialized())
+    }
+
+    static func methodNotAllowed(_ allowed: String) -> ServerResponse {
+        var response = problem(405, "method not allowed; use \(allowed)")
+        response.headers.add(name: "Allow", value: allowed)
+        return response
+    }
+}
