@@ -37,6 +37,9 @@ public final class SQLiteStore: Store {
         public var commits = 0
         /// Writes committed in them; `writes / commits` is the average group size.
         public var writes = 0
+
+        /// Zero counts.
+        public init() {}
     }
 
     /// Counts of committed transactions and writes since the store opened (metrics, benchmarks).
@@ -240,18 +243,21 @@ public final class SQLiteStore: Store {
             try pool.writeWithoutTransaction { db in
                 do {
                     try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
+                    // Prepared once per connection: a batch runs these twice per write.
+                    let savepoint = try db.cachedStatement(sql: "SAVEPOINT perch_write")
+                    let release = try db.cachedStatement(sql: "RELEASE perch_write")
                     for write in batch {
-                        try db.execute(sql: "SAVEPOINT perch_write")
+                        try savepoint.execute()
                         do {
                             let resume = try write.apply(db)
-                            try db.execute(sql: "RELEASE perch_write")
+                            try release.execute()
                             outcomes.append(.committed(resume))
                         } catch {
                             // SQLite rolls back the whole transaction on some errors (I/O, full disk
                             // during a spill): then earlier writes of the batch are gone too.
                             guard db.isInsideTransaction else { throw error }
                             try db.execute(sql: "ROLLBACK TO perch_write")
-                            try db.execute(sql: "RELEASE perch_write")
+                            try release.execute()
                             outcomes.append(.failed(StoreError(sqlite: error, path: path)))
                         }
                     }
