@@ -105,7 +105,6 @@ public final class SQLiteStore: Store {
             }
         let maximumSize = configuration.maximumSize
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             if let maximumSize {
                 let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
                 _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(max(1, maximumSize / pageSize))")
@@ -116,6 +115,9 @@ public final class SQLiteStore: Store {
             let path = self.path
             let setup = configuration.writerSetupForTesting
             try pool.writeWithoutTransaction { db in
+                // Here and not in `prepareDatabase`: GRDB sets synchronous=NORMAL when it switches the
+                // writer to WAL, after `prepareDatabase` ran. Only the writer's setting matters.
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
                 try Schema.migrate(db, path: path)
                 try setup?(db)
             }
