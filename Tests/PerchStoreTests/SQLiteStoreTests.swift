@@ -41,6 +41,15 @@ import Testing
         await reopened.close()
     }
 
+    @Test(arguments: [(Durability.full, 2), (.normal, 1), (.off, 0)])
+    func theWriterCommitsAtTheConfiguredDurability(durability: Durability, synchronous: Int) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("perch.sqlite"), durability: durability)
+        let setting = try await store.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(setting == synchronous)
+        await store.close()
+    }
+
     @Test func concurrentEnqueuesShareCommitsAndAreAllDurable() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("perch.sqlite")

@@ -37,6 +37,9 @@ public final class SQLiteStore: Store {
         public var commits = 0
         /// Writes committed in them; `writes / commits` is the average group size.
         public var writes = 0
+
+        /// Zero counts.
+        public init() {}
     }
 
     /// Counts of committed transactions and writes since the store opened (metrics, benchmarks).
@@ -102,7 +105,6 @@ public final class SQLiteStore: Store {
             }
         let maximumSize = configuration.maximumSize
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             if let maximumSize {
                 let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
                 _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(max(1, maximumSize / pageSize))")
@@ -113,6 +115,9 @@ public final class SQLiteStore: Store {
             let path = self.path
             let setup = configuration.writerSetupForTesting
             try pool.writeWithoutTransaction { db in
+                // Here and not in `prepareDatabase`: GRDB sets synchronous=NORMAL when it switches the
+                // writer to WAL, after `prepareDatabase` ran. Only the writer's setting matters.
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
                 try Schema.migrate(db, path: path)
                 try setup?(db)
             }
@@ -240,18 +245,21 @@ public final class SQLiteStore: Store {
             try pool.writeWithoutTransaction { db in
                 do {
                     try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
+                    // Prepared once per connection: a batch runs these twice per write.
+                    let savepoint = try db.cachedStatement(sql: "SAVEPOINT perch_write")
+                    let release = try db.cachedStatement(sql: "RELEASE perch_write")
                     for write in batch {
-                        try db.execute(sql: "SAVEPOINT perch_write")
+                        try savepoint.execute()
                         do {
                             let resume = try write.apply(db)
-                            try db.execute(sql: "RELEASE perch_write")
+                            try release.execute()
                             outcomes.append(.committed(resume))
                         } catch {
                             // SQLite rolls back the whole transaction on some errors (I/O, full disk
                             // during a spill): then earlier writes of the batch are gone too.
                             guard db.isInsideTransaction else { throw error }
                             try db.execute(sql: "ROLLBACK TO perch_write")
-                            try db.execute(sql: "RELEASE perch_write")
+                            try release.execute()
                             outcomes.append(.failed(StoreError(sqlite: error, path: path)))
                         }
                     }
