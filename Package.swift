@@ -67,6 +67,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Matching benchmark (release build): ns per event, indexed vs a plain loop.
+        .executableTarget(
+            name: "MatchingBench", dependencies: ["PerchFlows", "PerchEvents"], path: "Benchmarks/matching/Sources"),
+
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),

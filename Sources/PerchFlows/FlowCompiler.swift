@@ -155,7 +155,7 @@ struct FlowCompiler {
         var conditions: [Condition] = []
         var kinds: Set<Event.Kind>? = [.message]
         var channels = flowChannels
-        var requiredTokens: Set<String>?
+        var requiredWords: [[String]]?
         if let whenNode = mapping["when"] {
             if let when = self.mapping(whenNode, "'when'") {
                 if when.entries.isEmpty {
@@ -194,7 +194,7 @@ struct FlowCompiler {
                     else { continue }
                     if let condition = condition(key, entry.value, mode: mode) {
                         rest.append(condition)
-                        if case .keywords(let keywords) = condition { requiredTokens = keywords.requiredTokens }
+                        if case .keywords(let keywords) = condition { requiredWords = keywords.requiredWords }
                     }
                     collectFacts(key, entry.value, into: &facts)
                 }
@@ -256,7 +256,7 @@ struct FlowCompiler {
         let rule = Rule(
             flowID: flowID, id: id, file: file, mark: mapping.mark, conditions: conditions, actions: actions,
             continues: continues, cooldown: cooldown, oncePerConversation: once, participantID: participantID,
-            isFallbackPhase: false, kinds: kinds, channels: channels, requiredTokens: requiredTokens)
+            isFallbackPhase: false, kinds: kinds, channels: channels, requiredWords: requiredWords)
         return (rule, facts)
     }
 

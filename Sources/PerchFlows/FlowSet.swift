@@ -125,7 +125,7 @@ public struct FlowSet: Sendable {
         var context = EvaluationContext(input: input)
         var fired: [String] = []
         for rule in rules {
-            if rule.failure(context) == nil, rule.safetySkip(input) == nil {
+            if rule.holds(context), rule.safetySkip(input) == nil {
                 fired.append(rule.key)
                 context.anyFired = true
                 if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
@@ -150,8 +150,8 @@ public struct FlowSet: Sendable {
                 trace(.skipped("\(winner) fired first"))
                 continue
             }
-            if let reason = rule.failure(context) {
-                trace(.notMatched(reason))
+            if !rule.holds(context) {
+                trace(.notMatched(rule.failure(context) ?? "a condition did not hold"))
                 continue
             }
             if let reason = rule.safetySkip(input) {

@@ -142,7 +142,10 @@ import Testing
             let input = MatchInput(event: event, now: noon, conversation: conversation)
             let indexed = set.decide(input).fired.map(\.key)
             #expect(indexed == set.decideWithoutIndex(input), "text: \(text), platform: \(platform)")
-            #expect(indexed == set.explain(input).fired.map(\.key))
+            let explained = set.explain(input)
+            #expect(indexed == explained.fired.map(\.key))
+            // The fast check and the reason-giving one agree: a rule that did not hold has a reason.
+            #expect(!explained.trace.contains { $0.outcome == .notMatched("a condition did not hold") })
         }
     }
 }
