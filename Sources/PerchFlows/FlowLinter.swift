@@ -48,7 +48,8 @@ struct FlowLinter {
                         warning(
                             later.rule.file, later.rule.mark,
                             "rule '\(later.rule.id)' can never fire: rule '\(earlier.rule.key)' "
-                                + "(\(earlier.rule.file):\(earlier.rule.mark.line)) has the same keywords and no other condition"))
+                                + "(\(earlier.rule.file):\(earlier.rule.mark.line)) has the same keywords and no other condition"
+                        ))
                     break
                 }
             }

@@ -144,7 +144,8 @@ public struct FlowSet: Sendable {
             let rule = rules[ordinal]
             func trace(_ outcome: RuleTrace.Outcome) {
                 decision.trace.append(
-                    RuleTrace(flowID: rule.flowID, ruleID: rule.id, outcome: outcome, file: rule.file, line: rule.mark.line))
+                    RuleTrace(
+                        flowID: rule.flowID, ruleID: rule.id, outcome: outcome, file: rule.file, line: rule.mark.line))
             }
             if let winner = stoppedBy {
                 trace(.skipped("\(winner) fired first"))
@@ -160,7 +161,8 @@ public struct FlowSet: Sendable {
             }
             trace(.fired)
             decision.fired.append(
-                FiredRule(flowID: rule.flowID, ruleID: rule.id, actions: rule.actions, participantID: rule.participantID))
+                FiredRule(
+                    flowID: rule.flowID, ruleID: rule.id, actions: rule.actions, participantID: rule.participantID))
             context.anyFired = true
             if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
                 stoppedBy = rule.key

@@ -34,14 +34,18 @@ struct RuleIndex: Sendable {
                 Set(alternatives.map { words in words.min { frequency[$0, default: 0] < frequency[$1, default: 0] }! })
             }
             if let kinds = rule.kinds {
-                for kind in kinds { Self.insert(rule.ordinal, keys, rule.channels, into: &byKind[kind, default: KindBuckets()]) }
+                for kind in kinds {
+                    Self.insert(rule.ordinal, keys, rule.channels, into: &byKind[kind, default: KindBuckets()])
+                }
             } else {
                 Self.insert(rule.ordinal, keys, rule.channels, into: &anyKind)
             }
         }
     }
 
-    private static func insert(_ ordinal: Int, _ keys: Set<String>?, _ channels: Set<String>?, into buckets: inout KindBuckets) {
+    private static func insert(
+        _ ordinal: Int, _ keys: Set<String>?, _ channels: Set<String>?, into buckets: inout KindBuckets
+    ) {
         if let channels {
             for channel in channels { insert(ordinal, keys, into: &buckets.byChannel[channel, default: Bucket()]) }
         } else {
