@@ -77,6 +77,9 @@ let package = Package(
 
         // Server that Benchmarks/microhttp/run measures against nginx (not a product).
         .executableTarget(name: "MicroHTTPBench", dependencies: ["MicroHTTP"], path: "Benchmarks/microhttp/Sources"),
+        // Matching benchmark (release build): ns per event, indexed vs a plain loop.
+        .executableTarget(
+            name: "MatchingBench", dependencies: ["PerchFlows", "PerchEvents"], path: "Benchmarks/matching/Sources"),
 
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),

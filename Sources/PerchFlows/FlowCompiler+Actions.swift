@@ -71,10 +71,12 @@ extension FlowCompiler {
             return .legacy(LegacyTemplate(namespace: namespace, name: name, language: language, params: params))
         }
         checkKeys(
-            mapping, allowed: ["project", "version", "locale", "parameters", "namespace", "name", "language", "params"],
+            mapping,
+            allowed: ["project", "version", "locale", "parameters", "namespace", "name", "language", "params"],
             what: "send_template key")
         diagnostics.error(
-            node.mark, "'send_template' needs 'project' and 'locale' (Bird) or 'namespace', 'name' and 'language' (legacy)")
+            node.mark,
+            "'send_template' needs 'project' and 'locale' (Bird) or 'namespace', 'name' and 'language' (legacy)")
         return nil
     }
 
@@ -178,10 +180,11 @@ extension FlowCompiler {
         case .sequence(let sequence):
             return .array(sequence.nodes.map { jsonTemplate($0) })
         case .mapping(let mapping):
-            return .object(mapping.entries.compactMap { entry in
-                guard let key = entry.key.string else { return nil }
-                return (key, jsonTemplate(entry.value))
-            })
+            return .object(
+                mapping.entries.compactMap { entry in
+                    guard let key = entry.key.string else { return nil }
+                    return (key, jsonTemplate(entry.value))
+                })
         }
     }
 }

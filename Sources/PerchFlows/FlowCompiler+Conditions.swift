@@ -118,7 +118,8 @@ extension FlowCompiler {
                 return nil
             }
         } else {
-            diagnostics.error(node.mark, "'keywords' must be a list or a mapping of any/all/none, found \(describe(node))")
+            diagnostics.error(
+                node.mark, "'keywords' must be a list or a mapping of any/all/none, found \(describe(node))")
             return nil
         }
         return result

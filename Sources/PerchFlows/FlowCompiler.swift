@@ -90,7 +90,8 @@ struct FlowCompiler {
                     }
                 }
             } else {
-                diagnostics.error(body.mark, "calendar '\(name)' needs a 'timezone' (an IANA name like Europe/Amsterdam)")
+                diagnostics.error(
+                    body.mark, "calendar '\(name)' needs a 'timezone' (an IANA name like Europe/Amsterdam)")
             }
             var weekly: [Int: [BusinessCalendar.Range]] = [:]
             if let weeklyNode = body["weekly"], let days = self.mapping(weeklyNode, "'weekly'") {
@@ -112,7 +113,8 @@ struct FlowCompiler {
                         } else {
                             diagnostics.error(
                                 rangeNode.mark,
-                                "'\(text)' is not an opening range like \"09:00-17:30\" (start before end, within one day)")
+                                "'\(text)' is not an opening range like \"09:00-17:30\" (start before end, within one day)"
+                            )
                         }
                     }
                     for number in numbers { weekly[number, default: []] += ranges }
@@ -155,11 +157,12 @@ struct FlowCompiler {
         var conditions: [Condition] = []
         var kinds: Set<Event.Kind>? = [.message]
         var channels = flowChannels
-        var requiredTokens: Set<String>?
+        var requiredWords: [[String]]?
         if let whenNode = mapping["when"] {
             if let when = self.mapping(whenNode, "'when'") {
                 if when.entries.isEmpty {
-                    diagnostics.error(whenNode.mark, "'when' is empty; write `otherwise: true` for a rule that always fires")
+                    diagnostics.error(
+                        whenNode.mark, "'when' is empty; write `otherwise: true` for a rule that always fires")
                 }
                 checkKeys(when, allowed: Self.conditionKeys, what: "condition")
                 // Scope first: the index and the trace both read it there.
@@ -176,7 +179,9 @@ struct FlowCompiler {
                     scopeConditions.append(.event(kinds: [.message], names: [], written: "a message"))
                     if when["direction"] == nil { scopeConditions.append(.direction(.incoming)) }
                 }
-                if let directionNode = when["direction"], let direction = condition("direction", directionNode, mode: mode) {
+                if let directionNode = when["direction"],
+                    let direction = condition("direction", directionNode, mode: mode)
+                {
                     scopeConditions.append(direction)
                 }
                 if let channelNode = when["channel"] {
@@ -194,7 +199,7 @@ struct FlowCompiler {
                     else { continue }
                     if let condition = condition(key, entry.value, mode: mode) {
                         rest.append(condition)
-                        if case .keywords(let keywords) = condition { requiredTokens = keywords.requiredTokens }
+                        if case .keywords(let keywords) = condition { requiredWords = keywords.requiredWords }
                     }
                     collectFacts(key, entry.value, into: &facts)
                 }
@@ -204,12 +209,14 @@ struct FlowCompiler {
                 let safe = !continues && !once && cooldown == nil
                 if safe, written == ["otherwise"], when["otherwise"]?.bool == true { facts.alwaysFires = true }
                 if safe, written == ["keywords"], let list = when["keywords"]?.array {
-                    facts.plainKeywords = Set(list.compactMap { $0.string.map(TextNormalizer.tokens) }
-                        .map { $0.joined(separator: " ") })
+                    facts.plainKeywords = Set(
+                        list.compactMap { $0.string.map(TextNormalizer.tokens) }
+                            .map { $0.joined(separator: " ") })
                 }
             }
         } else {
-            diagnostics.error(mapping.mark, "rule '\(id)' needs 'when' (use `when: { otherwise: true }` for a fallback)")
+            diagnostics.error(
+                mapping.mark, "rule '\(id)' needs 'when' (use `when: { otherwise: true }` for a fallback)")
         }
 
         // Actions.
@@ -256,7 +263,7 @@ struct FlowCompiler {
         let rule = Rule(
             flowID: flowID, id: id, file: file, mark: mapping.mark, conditions: conditions, actions: actions,
             continues: continues, cooldown: cooldown, oncePerConversation: once, participantID: participantID,
-            isFallbackPhase: false, kinds: kinds, channels: channels, requiredTokens: requiredTokens)
+            isFallbackPhase: false, kinds: kinds, channels: channels, requiredWords: requiredWords)
         return (rule, facts)
     }
 
@@ -281,7 +288,8 @@ struct FlowCompiler {
             }
         case "any", "all":
             for item in node.array ?? [] {
-                for entry in item.mapping?.entries ?? [] where entry.key.string == "state" || entry.key.string == "any"
+                for entry in item.mapping?.entries ?? []
+                where entry.key.string == "state" || entry.key.string == "any"
                     || entry.key.string == "all" || entry.key.string == "not"
                 {
                     collectFacts(entry.key.string!, entry.value, into: &facts)

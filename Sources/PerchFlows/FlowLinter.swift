@@ -30,23 +30,30 @@ struct FlowLinter {
             }
         }
 
-        // A rule with only keywords, all of them answered by an earlier keyword-only rule.
+        // A rule with only keywords, all of them answered by an earlier keyword-only rule. Earlier
+        // rules are found through one of the keywords (not by comparing every pair: sets have
+        // thousands of rules).
+        var plainOwners: [String: [Int]] = [:]
         for (position, later) in ordered.enumerated() {
-            guard !unreachable.contains(later.rule.ordinal), let keywords = later.facts.plainKeywords,
-                !keywords.isEmpty
-            else { continue }
-            for earlier in ordered[..<position] {
-                guard let earlierKeywords = earlier.facts.plainKeywords, earlier.facts.keywordMode == later.facts.keywordMode,
-                    keywords.isSubset(of: earlierKeywords), covers(earlier.rule, later.rule)
-                else { continue }
-                unreachable.insert(later.rule.ordinal)
-                warnings.append(
-                    warning(
-                        later.rule.file, later.rule.mark,
-                        "rule '\(later.rule.id)' can never fire: rule '\(earlier.rule.key)' "
-                            + "(\(earlier.rule.file):\(earlier.rule.mark.line)) has the same keywords and no other condition"))
-                break
+            guard let keywords = later.facts.plainKeywords, let probe = keywords.first else { continue }
+            if !unreachable.contains(later.rule.ordinal) {
+                for earlierPosition in plainOwners[probe] ?? [] {
+                    let earlier = ordered[earlierPosition]
+                    guard let earlierKeywords = earlier.facts.plainKeywords,
+                        earlier.facts.keywordMode == later.facts.keywordMode, keywords.isSubset(of: earlierKeywords),
+                        covers(earlier.rule, later.rule)
+                    else { continue }
+                    unreachable.insert(later.rule.ordinal)
+                    warnings.append(
+                        warning(
+                            later.rule.file, later.rule.mark,
+                            "rule '\(later.rule.id)' can never fire: rule '\(earlier.rule.key)' "
+                                + "(\(earlier.rule.file):\(earlier.rule.mark.line)) has the same keywords and no other condition"
+                        ))
+                    break
+                }
             }
+            for keyword in keywords { plainOwners[keyword, default: []].append(position) }
         }
 
         // The same keyword in two rules: the earlier one wins whenever both could match.

@@ -125,7 +125,7 @@ public struct FlowSet: Sendable {
         var context = EvaluationContext(input: input)
         var fired: [String] = []
         for rule in rules {
-            if rule.failure(context) == nil, rule.safetySkip(input) == nil {
+            if rule.holds(context), rule.safetySkip(input) == nil {
                 fired.append(rule.key)
                 context.anyFired = true
                 if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
@@ -144,14 +144,15 @@ public struct FlowSet: Sendable {
             let rule = rules[ordinal]
             func trace(_ outcome: RuleTrace.Outcome) {
                 decision.trace.append(
-                    RuleTrace(flowID: rule.flowID, ruleID: rule.id, outcome: outcome, file: rule.file, line: rule.mark.line))
+                    RuleTrace(
+                        flowID: rule.flowID, ruleID: rule.id, outcome: outcome, file: rule.file, line: rule.mark.line))
             }
             if let winner = stoppedBy {
                 trace(.skipped("\(winner) fired first"))
                 continue
             }
-            if let reason = rule.failure(context) {
-                trace(.notMatched(reason))
+            if !rule.holds(context) {
+                trace(.notMatched(rule.failure(context) ?? "a condition did not hold"))
                 continue
             }
             if let reason = rule.safetySkip(input) {
@@ -160,7 +161,8 @@ public struct FlowSet: Sendable {
             }
             trace(.fired)
             decision.fired.append(
-                FiredRule(flowID: rule.flowID, ruleID: rule.id, actions: rule.actions, participantID: rule.participantID))
+                FiredRule(
+                    flowID: rule.flowID, ruleID: rule.id, actions: rule.actions, participantID: rule.participantID))
             context.anyFired = true
             if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
                 stoppedBy = rule.key

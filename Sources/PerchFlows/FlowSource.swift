@@ -48,7 +48,8 @@ public struct FlowSource: Sendable, Hashable {
     }
 
     static func isFlowFile(_ path: String) -> Bool {
-        (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) && !(path.split(separator: "/").last?.hasPrefix(".") ?? false)
+        (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
+            && !(path.split(separator: "/").last?.hasPrefix(".") ?? false)
     }
 
     private static func problem(_ path: String, _ message: String) -> Diagnostic {

@@ -54,21 +54,22 @@ struct KeywordCondition: Sendable {
         return "[" + shown + (keywords.count > 5 ? ", ... \(keywords.count - 5) more" : "") + "]"
     }
 
-    /// Tokens of which the text must contain at least one for this condition to hold, or `nil`
-    /// when the condition cannot be indexed that way.
-    var requiredTokens: Set<String>? {
+    /// For the index: alternatives of which one must be fully present in the text, each a list of
+    /// words (all of them needed); `nil` when the condition cannot be indexed that way.
+    var requiredWords: [[String]]? {
         guard mode == .phrase || mode == .exact else { return nil }
         if !any.isEmpty {
-            let firsts = any.compactMap(\.tokens.first)
-            return firsts.count == any.count ? Set(firsts) : nil
+            let alternatives = any.map(\.tokens)
+            return alternatives.allSatisfy({ !$0.isEmpty }) ? alternatives : nil
         }
-        if let first = all.first?.tokens.first { return [first] }
+        if !all.isEmpty {
+            let words = all.flatMap(\.tokens)
+            return words.isEmpty ? nil : [words]
+        }
         return nil
     }
 }
 
-/// A compiled regular expression. Swift's `Regex` is not `Sendable`; a compiled one is immutable
-/// and matching does not mutate it, so sharing it across tasks is safe.
 struct RegexBox: @unchecked Sendable {
     let source: String
     let regex: Regex<AnyRegexOutput>

@@ -23,7 +23,8 @@ struct Rule: Sendable {
     // What the index and the linter need to know.
     var kinds: Set<Event.Kind>?
     var channels: Set<String>?
-    var requiredTokens: Set<String>?
+    /// Word lists of which one must be fully in the text (from a top-level `keywords`), for the index.
+    var requiredWords: [[String]]?
 
     var key: String { "\(flowID)/\(id)" }
 

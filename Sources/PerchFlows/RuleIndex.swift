@@ -21,28 +21,43 @@ struct RuleIndex: Sendable {
     private var anyKind = KindBuckets()
 
     init(_ rules: [Rule]) {
+        // Each keyword is filed under its rarest word, so that a common word ("price" in
+        // "price of plan 7") does not make hundreds of rules candidates for every message with it.
+        var frequency: [String: Int] = [:]
         for rule in rules {
+            for words in rule.requiredWords ?? [] {
+                for word in Set(words) { frequency[word, default: 0] += 1 }
+            }
+        }
+        for rule in rules {
+            let keys = rule.requiredWords.map { alternatives in
+                Set(alternatives.map { words in words.min { frequency[$0, default: 0] < frequency[$1, default: 0] }! })
+            }
             if let kinds = rule.kinds {
-                for kind in kinds { Self.insert(rule, into: &byKind[kind, default: KindBuckets()]) }
+                for kind in kinds {
+                    Self.insert(rule.ordinal, keys, rule.channels, into: &byKind[kind, default: KindBuckets()])
+                }
             } else {
-                Self.insert(rule, into: &anyKind)
+                Self.insert(rule.ordinal, keys, rule.channels, into: &anyKind)
             }
         }
     }
 
-    private static func insert(_ rule: Rule, into buckets: inout KindBuckets) {
-        if let channels = rule.channels {
-            for channel in channels { insert(rule, into: &buckets.byChannel[channel, default: Bucket()]) }
+    private static func insert(
+        _ ordinal: Int, _ keys: Set<String>?, _ channels: Set<String>?, into buckets: inout KindBuckets
+    ) {
+        if let channels {
+            for channel in channels { insert(ordinal, keys, into: &buckets.byChannel[channel, default: Bucket()]) }
         } else {
-            insert(rule, into: &buckets.anyChannel)
+            insert(ordinal, keys, into: &buckets.anyChannel)
         }
     }
 
-    private static func insert(_ rule: Rule, into bucket: inout Bucket) {
-        if let tokens = rule.requiredTokens, !tokens.isEmpty {
-            for token in tokens { bucket.byToken[token, default: []].append(rule.ordinal) }
+    private static func insert(_ ordinal: Int, _ keys: Set<String>?, into bucket: inout Bucket) {
+        if let keys, !keys.isEmpty {
+            for key in keys { bucket.byToken[key, default: []].append(ordinal) }
         } else {
-            bucket.always.append(rule.ordinal)
+            bucket.always.append(ordinal)
         }
     }
 

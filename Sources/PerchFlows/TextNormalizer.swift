@@ -36,7 +36,41 @@ struct NormalizedText: Sendable, Hashable {
 enum TextNormalizer {
     /// Case folding (Unicode-aware, `ß` becomes `ss`), accents and width folded, then split into words.
     static func tokens(_ text: String) -> [String] {
+        // Most messages are ASCII: they need neither folding nor Unicode property lookups, which
+        // cost more than everything else a decision does.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTokens(text) }
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        return unicodeTokens(folded)
+    }
+
+    private static func asciiTokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        var word: [UInt8] = []
+        word.reserveCapacity(16)
+        for byte in text.utf8 {
+            if let folded = foldASCII(byte) {
+                if folded != 0 { word.append(folded) }
+            } else if !word.isEmpty {
+                tokens.append(String(decoding: word, as: UTF8.self))
+                word.removeAll(keepingCapacity: true)
+            }
+        }
+        if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
+        return tokens
+    }
+
+    /// A lower-case letter or digit; 0 for an apostrophe ("what's" is the word "whats"); nil for a separator.
+    @inline(__always)
+    private static func foldASCII(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 65...90: byte + 32
+        case 97...122, 48...57: byte
+        case 39: 0
+        default: nil
+        }
+    }
+
+    private static func unicodeTokens(_ folded: String) -> [String] {
         var tokens: [String] = []
         var word = String.UnicodeScalarView()
         func flush() {
@@ -45,42 +79,36 @@ enum TextNormalizer {
                 word = String.UnicodeScalarView()
             }
         }
-        for character in folded {
-            if isEmoji(character) {
-                flush()
-                var emoji = String.UnicodeScalarView()
-                // Variation selectors and skin tones do not change what the emoji says.
-                for scalar in character.unicodeScalars
-                where scalar.value != 0xFE0F && !(0x1F3FB...0x1F3FF).contains(scalar.value) {
-                    emoji.append(scalar)
-                }
-                tokens.append(String(emoji))
-                continue
-            }
-            for scalar in character.unicodeScalars {
-                let properties = scalar.properties
-                if properties.isAlphabetic || properties.numericType != nil {
-                    word.append(scalar)
-                } else if properties.generalCategory == .nonspacingMark
-                    || properties.generalCategory == .spacingMark || properties.generalCategory == .enclosingMark
-                {
-                    continue  // a combining accent left by folding: part of the letter before it
-                } else if scalar == "'" || scalar == "\u{2019}" {
-                    continue  // "what's" is the word "whats", not "what" and "s"
+        let scalars = Array(folded.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if scalar.isASCII {
+                if let byte = foldASCII(UInt8(scalar.value)) {
+                    if byte != 0 { word.append(Unicode.Scalar(byte)) }
                 } else {
                     flush()
                 }
+                continue
+            }
+            // Variation selectors, skin tones and joiners do not change what an emoji says.
+            if scalar.value == 0xFE0F || scalar.value == 0x200D || (0x1F3FB...0x1F3FF).contains(scalar.value) {
+                continue
+            }
+            let properties = scalar.properties
+            let nextIsEmojiSelector = index + 1 < scalars.count && scalars[index + 1].value == 0xFE0F
+            if properties.isEmojiPresentation || (properties.isEmoji && nextIsEmojiSelector) {
+                flush()
+                tokens.append(String(scalar))  // an emoji is a word of its own
+            } else if properties.isAlphabetic || properties.numericType != nil {
+                word.append(scalar)
+            } else if [.nonspacingMark, .spacingMark, .enclosingMark].contains(properties.generalCategory) {
+                continue  // a combining accent left by folding: part of the letter before it
+            } else if scalar == "\u{2019}" {
+                continue  // typographic apostrophe
+            } else {
+                flush()
             }
         }
         flush()
         return tokens
-    }
-
-    static func isEmoji(_ character: Character) -> Bool {
-        guard let first = character.unicodeScalars.first else { return false }
-        let properties = first.properties
-        if properties.isEmojiPresentation { return true }
-        // Text-default emoji (❤, ☀) count when an emoji variation selector follows.
-        return properties.isEmoji && first.value > 0xFF && character.unicodeScalars.contains { $0.value == 0xFE0F }
     }
 }

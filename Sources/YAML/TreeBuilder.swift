@@ -51,7 +51,8 @@ struct TreeBuilder {
             }
             return anchored
         case .scalar:
-            let node = Node.scalar(Node.Scalar(value: event.value, style: event.style, tag: event.tag, mark: event.mark))
+            let node = Node.scalar(
+                Node.Scalar(value: event.value, style: event.style, tag: event.tag, mark: event.mark))
             if let anchor = event.anchor { anchors[anchor] = (node, 1) }
             return (node, 1)
         case .sequenceStart:
@@ -119,7 +120,8 @@ struct TreeBuilder {
                 if let first = keyMarks[name] {
                     throw YAMLError(
                         kind: .duplicateKey, file: file, mark: key.mark,
-                        message: "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))")
+                        message: "duplicate key '\(name)' (first defined at line \(first.line), column \(first.column))"
+                    )
                 }
                 keyMarks[name] = key.mark
             }

@@ -3,7 +3,8 @@ public struct YAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of problem it is; new kinds may be added.
     public struct Kind: Sendable, Hashable, CustomStringConvertible {
         private enum Code: Sendable, Hashable {
-            case syntax, duplicateKey, badMerge, unknownAlias, recursiveAlias, tooManyAliases, multipleDocuments, tooDeep
+            case syntax, duplicateKey, badMerge, unknownAlias, recursiveAlias, tooManyAliases, multipleDocuments,
+                tooDeep
         }
         private let code: Code
 

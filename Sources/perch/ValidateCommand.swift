@@ -32,7 +32,9 @@ struct ValidateCommand: ParsableCommand {
             for diagnostic in diagnostics { print(diagnostic.rendered + "\n") }
             let flows = "\(sources.count) file\(sources.count == 1 ? "" : "s")"
             let rules = set.map { ", \($0.ruleCount) rule\($0.ruleCount == 1 ? "" : "s")" } ?? ""
-            print("\(flows)\(rules): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+            print(
+                "\(flows)\(rules): \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            )
         case .json:
             let report = Report(
                 ok: errors == 0, files: sources.map(\.path), rules: set?.ruleCount, version: set?.version,

@@ -156,12 +156,14 @@ import Testing
         let decision = set.decide(MatchInput(event: message("go", contactName: "Ana"), now: noon))
         let fired = try #require(decision.fired.first)
         #expect(fired.participantID == "bot-7")
-        #expect(fired.actions.map(\.name) == [
-            "reply", "send_template", "update_conversation", "handoff", "set_state", "http", "set_state", "stop",
-        ])
+        #expect(
+            fired.actions.map(\.name) == [
+                "reply", "send_template", "update_conversation", "handoff", "set_state", "http", "set_state", "stop",
+            ])
         let event = message("go", contactName: nil)
         guard case .reply(let reply) = fired.actions[0], case .legacy(let legacy) = reply.fallbackTemplate,
-            case .sendTemplate(.bird(let bird)) = fired.actions[1], case .updateConversation(let update) = fired.actions[2],
+            case .sendTemplate(.bird(let bird)) = fired.actions[1],
+            case .updateConversation(let update) = fired.actions[2],
             case .handoff(let handoff) = fired.actions[3], case .setState(let state) = fired.actions[4],
             case .http(let http) = fired.actions[5], case .setState(let cleared) = fired.actions[6]
         else {
@@ -185,7 +187,9 @@ import Testing
         let set = try flowSet(
             "flow: f\nrules:\n  - id: h\n    when: { keywords: [x] }\n    handoff: support\n"
                 + "  - id: s\n    when: { keywords: [y] }\n    set_state: menu\n")
-        guard case .handoff(let handoff) = set.decide(MatchInput(event: message("x"), now: noon)).fired.first?.actions.first
+        guard
+            case .handoff(let handoff) = set.decide(MatchInput(event: message("x"), now: noon)).fired.first?.actions
+                .first
         else {
             Issue.record("no handoff")
             return

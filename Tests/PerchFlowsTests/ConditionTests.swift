@@ -161,7 +161,10 @@ import Testing
         #expect(set.fired("I need a thing") == ["f/r"])
         #expect(set.fired("I need nothing") == [])
         let reason = set.explain(MatchInput(event: message("I need nothing"), now: noon)).trace[0].description
-        #expect(reason == "f/r: no match: any: none held (keywords: none of ['help'] in the text (phrase); all: not: the inner condition held)")
+        #expect(
+            reason
+                == "f/r: no match: any: none held (keywords: none of ['help'] in the text (phrase); all: not: the inner condition held)"
+        )
     }
 
     @Test func otherwiseHoldsOnlyWhenNothingFiredYet() throws {
@@ -183,8 +186,10 @@ import Testing
 
     @Test func fallbacksComeAfterEveryFlowsMainRules() throws {
         let set = try FlowSet.load(sources: [
-            FlowSource(path: "a.yaml", text: "flow: a\nrules:\n  - id: fb\n    when: { otherwise: true }\n    reply: a\n"),
-            FlowSource(path: "b.yaml", text: "flow: b\nrules:\n  - id: hi\n    when: { keywords: [hi] }\n    reply: b\n"),
+            FlowSource(
+                path: "a.yaml", text: "flow: a\nrules:\n  - id: fb\n    when: { otherwise: true }\n    reply: a\n"),
+            FlowSource(
+                path: "b.yaml", text: "flow: b\nrules:\n  - id: hi\n    when: { keywords: [hi] }\n    reply: b\n"),
         ])
         #expect(set.fired("hi") == ["b/hi"])
         #expect(set.fired("what") == ["a/fb"])

@@ -33,10 +33,11 @@ import Testing
         #expect(decision.notConsidered == 1)
         #expect(decision.explanation.contains("1 other rule could not match"))
         // ...while explain tries every rule and says why each did not fire.
-        #expect(set.explain(input).trace.map(\.description) == [
-            "faq/hello: no match: keywords: none of ['hello', 'hi'] in the text (phrase)",
-            "faq/fallback: fired",
-        ])
+        #expect(
+            set.explain(input).trace.map(\.description) == [
+                "faq/hello: no match: keywords: none of ['hello', 'hi'] in the text (phrase)",
+                "faq/fallback: fired",
+            ])
     }
 
     @Test func outgoingMessagesDoNotFireByDefault() throws {

@@ -5,11 +5,13 @@ import Testing
 
 @Suite struct MatchModeTests {
     func rule(_ mode: String, _ keywords: String) throws -> FlowSet {
-        try flowSet("flow: f\nrules:\n  - id: r\n    match: \(mode)\n    when: { keywords: \(keywords) }\n    reply: x\n")
+        try flowSet(
+            "flow: f\nrules:\n  - id: r\n    match: \(mode)\n    when: { keywords: \(keywords) }\n    reply: x\n")
     }
 
     @Test func phraseIsTheDefaultAndMatchesWholeWords() throws {
-        let set = try flowSet("flow: f\nrules:\n  - id: r\n    when: { keywords: [price, opening times] }\n    reply: x\n")
+        let set = try flowSet(
+            "flow: f\nrules:\n  - id: r\n    when: { keywords: [price, opening times] }\n    reply: x\n")
         #expect(set.fired("what's the price?") == ["f/r"])
         #expect(set.fired("priceless") == [])
         #expect(set.fired("Opening   times, please") == ["f/r"])
@@ -120,10 +122,17 @@ import Testing
             let b = words[(index * 7 + 3) % words.count]
             switch index % 6 {
             case 0: yaml += "  - id: r\(index)\n    when: { keywords: [\(a) \(b)\(index)] }\n    reply: x\n"
-            case 1: yaml += "  - id: r\(index)\n    when: { keywords: { all: [\(a), \(b)] }, channel: sms }\n    reply: x\n"
-            case 2: yaml += "  - id: r\(index)\n    match: prefix\n    when: { keywords: [\(b)\(index % 4)] }\n    reply: x\n"
-            case 3: yaml += "  - id: r\(index)\n    when: { state: s\(index % 3), keywords: [\(a)] }\n    continue: true\n    set_state: s\(index % 3)\n"
-            case 4: yaml += "  - id: r\(index)\n    when: { keywords: { none: [\(a)] }, first_message: false }\n    reply: x\n"
+            case 1:
+                yaml += "  - id: r\(index)\n    when: { keywords: { all: [\(a), \(b)] }, channel: sms }\n    reply: x\n"
+            case 2:
+                yaml +=
+                    "  - id: r\(index)\n    match: prefix\n    when: { keywords: [\(b)\(index % 4)] }\n    reply: x\n"
+            case 3:
+                yaml +=
+                    "  - id: r\(index)\n    when: { state: s\(index % 3), keywords: [\(a)] }\n    continue: true\n    set_state: s\(index % 3)\n"
+            case 4:
+                yaml +=
+                    "  - id: r\(index)\n    when: { keywords: { none: [\(a)] }, first_message: false }\n    reply: x\n"
             default: yaml += "  - id: r\(index)\n    when: { event: conversation, keywords: [\(a)] }\n    reply: x\n"
             }
         }
@@ -142,7 +151,10 @@ import Testing
             let input = MatchInput(event: event, now: noon, conversation: conversation)
             let indexed = set.decide(input).fired.map(\.key)
             #expect(indexed == set.decideWithoutIndex(input), "text: \(text), platform: \(platform)")
-            #expect(indexed == set.explain(input).fired.map(\.key))
+            let explained = set.explain(input)
+            #expect(indexed == explained.fired.map(\.key))
+            // The fast check and the reason-giving one agree: a rule that did not hold has a reason.
+            #expect(!explained.trace.contains { $0.outcome == .notMatched("a condition did not hold") })
         }
     }
 }

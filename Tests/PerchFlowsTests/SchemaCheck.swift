@@ -102,14 +102,18 @@ struct SchemaCheck {
             if let minimum = schema["minItems"] as? Int, array.count < minimum { errors.append("\(path): too few") }
             if let maximum = schema["maxItems"] as? Int, array.count > maximum { errors.append("\(path): too many") }
             if let items = schema["items"] as? [String: Any] {
-                for (index, element) in array.enumerated() { errors += check(element, items, path: "\(path)[\(index)]") }
+                for (index, element) in array.enumerated() {
+                    errors += check(element, items, path: "\(path)[\(index)]")
+                }
             }
         }
         if let options = schema["oneOf"] as? [[String: Any]] {
             let passing = options.filter { check(value, $0, path: path).isEmpty }.count
             if passing != 1 { errors.append("\(path): matches \(passing) of oneOf") }
         }
-        if let options = schema["anyOf"] as? [[String: Any]], !options.contains(where: { check(value, $0, path: path).isEmpty }) {
+        if let options = schema["anyOf"] as? [[String: Any]],
+            !options.contains(where: { check(value, $0, path: path).isEmpty })
+        {
             errors.append("\(path): matches none of anyOf")
         }
         return errors

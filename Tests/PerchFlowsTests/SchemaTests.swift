@@ -17,7 +17,8 @@ import YAML
 }
 
 @Suite struct ShippedFlowsMatchSchemaTests {
-    static let files = (try? FileManager.default.contentsOfDirectory(atPath: shippedFlowsPath))?
+    static let files =
+        (try? FileManager.default.contentsOfDirectory(atPath: shippedFlowsPath))?
         .filter { $0.hasSuffix(".yaml") }.sorted() ?? []
 
     @Test func thereAreShippedFlows() {

@@ -5,7 +5,8 @@ import Testing
 
 /// A received text message, as the webhook decoders would produce it.
 func message(
-    _ text: String?, platform: String? = "whatsapp", channelID: String? = "chan-1", direction: Event.Direction = .incoming,
+    _ text: String?, platform: String? = "whatsapp", channelID: String? = "chan-1",
+    direction: Event.Direction = .incoming,
     contactName: String? = nil, kind: Event.Kind = .message, name: String = "message.created",
     messageType: String = "text", conversationStatus: String? = "active",
     contactAttributes: [String: JSONValue] = [:], conversationAttributes: [String: JSONValue] = [:],
