@@ -1,41 +1,12 @@
-import Foundation
-
-/// The error thrown when bytes are not a JSON document.
-public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-}
-
 extension JSONValue {
     /// Parses a JSON document (object, array or scalar at the top level).
-    public init(parsing bytes: [UInt8]) throws(JSONParseError) {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw JSONParseError(description: "the body is not valid JSON")
-        }
-        self = JSONValue(foundation: object)
+    public init(parsing bytes: [UInt8]) throws(DecodeError) {
+        self = try JSONValue.parse(bytes)
     }
 
     /// Parses a JSON document from text.
-    public init(parsing text: String) throws(JSONParseError) {
+    public init(parsing text: String) throws(DecodeError) {
         try self.init(parsing: Array(text.utf8))
-    }
-
-    init(foundation value: Any) {
-        switch value {
-        case let text as String: self = .string(text)
-        case let number as NSNumber:
-            // JSONSerialization gives booleans as NSNumber with ObjC type 'c'.
-            if String(cString: number.objCType) == "c" {
-                self = .bool(number.boolValue)
-            } else {
-                self = .number(number.doubleValue)
-            }
-        case let array as [Any]: self = .array(array.map(JSONValue.init(foundation:)))
-        case let object as [String: Any]: self = .object(object.mapValues(JSONValue.init(foundation:)))
-        default: self = .null
-        }
     }
 
     /// Compact JSON text with object keys sorted, so equal values always serialize the same way.
