@@ -67,6 +67,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // libFuzzer target for the decoders and signature schemes: `Fuzz/run [SECONDS]`.
+        .executableTarget(name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird"], path: "Fuzz/Sources"),
+
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),
