@@ -80,6 +80,8 @@ let package = Package(
         // Matching benchmark (release build): ns per event, indexed vs a plain loop.
         .executableTarget(
             name: "MatchingBench", dependencies: ["PerchFlows", "PerchEvents"], path: "Benchmarks/matching/Sources"),
+        // libFuzzer target for the decoders and signature schemes: `Fuzz/run [SECONDS]`.
+        .executableTarget(name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird"], path: "Fuzz/Sources"),
 
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),

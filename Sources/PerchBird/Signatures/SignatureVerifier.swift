@@ -53,9 +53,11 @@ public struct SignatureVerifier: Sendable {
         self.messageBirdKey = messageBirdSigningKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         self.birdKey = birdSigningKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         self.now = now
-        self.legacyTolerance = max(0, legacyTolerance.components.seconds)
-        self.birdTolerance = max(0, birdTolerance.components.seconds)
-        self.jwtLeeway = max(0, jwtLeeway.components.seconds)
+        // Clamped to ten years so that the arithmetic on them can never overflow.
+        func seconds(_ duration: Duration) -> Int64 { min(max(0, duration.components.seconds), 315_360_000) }
+        self.legacyTolerance = seconds(legacyTolerance)
+        self.birdTolerance = seconds(birdTolerance)
+        self.jwtLeeway = seconds(jwtLeeway)
     }
 
     /// Checks the request with the schemes of its generation.
@@ -85,7 +87,7 @@ public struct SignatureVerifier: Sendable {
     /// Seconds since 1970 by the injected clock.
     var nowSeconds: Int64 {
         let seconds = now().timeIntervalSince1970
-        return seconds.isFinite ? Int64(seconds.rounded(.down)) : 0
+        return seconds.isFinite && abs(seconds) < 1e15 ? Int64(seconds.rounded(.down)) : 0
     }
 
     /// Checks a unix-seconds header against a tolerance; nil when fresh enough.
