@@ -67,6 +67,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
 
+        // Server that Benchmarks/microhttp/run measures against nginx (not a product).
+        .executableTarget(name: "MicroHTTPBench", dependencies: ["MicroHTTP"], path: "Benchmarks/microhttp/Sources"),
+
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),

@@ -47,6 +47,9 @@ public final class HTTPServer: Sendable {
     /// TCP connections open now.
     public var connectionsOpen: Int { core.connectionsOpen.load(ordering: .relaxed) }
 
+    /// Request contexts the daemon has not released yet (0 after `shutdown()` unless one leaked).
+    var liveRequestContexts: Int { core.liveContexts.load(ordering: .relaxed) }
+
     /// Binds and starts serving.
     /// - Throws: `HTTPServerError` with a readable message when the configuration is invalid, the
     ///   host cannot be resolved, the address is in use, or libmicrohttpd cannot start.
@@ -94,26 +97,16 @@ public final class HTTPServer: Sendable {
     /// their response, then stops the daemon. Safe to call more than once or concurrently; every
     /// call returns once the server has stopped.
     public func shutdown() async {
-        let daemon: Daemon? = await withCheckedContinuation { (continuation: CheckedContinuation<Daemon?, Never>) in
-            enum Next { case stop(Daemon), done, wait }
-            let next = lifecycle.withLock { state -> Next in
-                switch state {
-                case .idle:
-                    state = .stopped
-                    return .done
-                case .running(let daemon):
-                    state = .stopping(waiters: [])
-                    return .stop(daemon)
-                case .stopping:
-                    return .wait
-                case .stopped:
-                    return .done
-                }
-            }
-            switch next {
-            case .stop(let daemon): continuation.resume(returning: daemon)
-            case .done: continuation.resume(returning: nil)
-            case .wait: continuation.resume(returning: nil)
+        let daemon = lifecycle.withLock { state -> Daemon? in
+            switch state {
+            case .idle:
+                state = .stopped
+                return nil
+            case .running(let daemon):
+                state = .stopping(waiters: [])
+                return daemon
+            case .stopping, .stopped:
+                return nil
             }
         }
         guard let daemon else {
@@ -128,7 +121,8 @@ public final class HTTPServer: Sendable {
         // Stopping the daemon while a connection is suspended violates libmicrohttpd's API; the
         // handler deadline bounds this wait.
         await core.drain()
-        // Joins libmicrohttpd's threads: they have nothing left to do, so this is brief.
+        // Blocks this thread while it joins libmicrohttpd's threads; they have no request left and
+        // only close idle connections, so this takes milliseconds, once per server.
         MHD_stop_daemon(daemon.raw)
         if listener >= 0 { perch_close(listener) }
         daemon.core.release()

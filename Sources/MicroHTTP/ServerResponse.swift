@@ -17,12 +17,14 @@ public struct ServerResponse: Sendable {
     /// A `text/plain; charset=utf-8` response.
     public static func text(_ status: Int, _ text: String) -> ServerResponse {
         ServerResponse(
-            status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]), body: Array(text.utf8))
+            status: status, headers: HTTPHeaders([("Content-Type", "text/plain; charset=utf-8")]),
+            body: Array(text.utf8))
     }
 
     /// An `application/json` response; `json` is sent as given.
     public static func json(_ status: Int, _ json: String) -> ServerResponse {
-        ServerResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(json.utf8))
+        ServerResponse(
+            status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(json.utf8))
     }
 }
 

@@ -16,7 +16,9 @@ func uriLogCallback(
     _ cls: UnsafeMutableRawPointer?, _ uri: UnsafePointer<CChar>?, _ connection: OpaquePointer?
 ) -> UnsafeMutableRawPointer? {
     let target = uri.map { String(cString: $0) } ?? ""
-    let context = RequestContext(target: target, maxBodySize: core(cls).maxBodySize)
+    let core = core(cls)
+    core.liveContexts.add(1, ordering: .relaxed)
+    let context = RequestContext(target: target, maxBodySize: core.maxBodySize)
     return Unmanaged.passRetained(context).toOpaque()
 }
 
@@ -49,8 +51,10 @@ func requestCompletedCallback(
     guard let requestContext, let contextPointer = requestContext.pointee else { return }
     requestContext.pointee = nil
     let context = Unmanaged<RequestContext>.fromOpaque(contextPointer).takeRetainedValue()
+    let core = core(cls)
+    core.liveContexts.subtract(1, ordering: .relaxed)
     if context.counted {
-        core(cls).requestEnded()
+        core.requestEnded()
     }
 }
 

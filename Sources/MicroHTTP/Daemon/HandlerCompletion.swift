@@ -23,7 +23,8 @@ final class HandlerCompletion: Sendable {
     /// Records the response (the first one wins: the handler's or the deadline's 503) and resumes
     /// the connection if it waits.
     func finish(_ response: ServerResponse, timedOut: Bool = false) {
-        let (resume, deadline, handlerTask) = state.withLock { state -> (Bool, Task<Void, Never>?, Task<Void, Never>?) in
+        let (resume, deadline, handlerTask) = state.withLock {
+            state -> (Bool, Task<Void, Never>?, Task<Void, Never>?) in
             guard !state.finished else { return (false, nil, nil) }
             state.finished = true
             state.response = response

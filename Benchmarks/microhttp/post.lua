@@ -1,0 +1,4 @@
+-- POST a 757-byte Bird webhook payload (legacy Conversations message.created) as JSON.
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [[{"type":"message.created","contact":{"id":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","msisdn":31612345678,"displayName":"Jane Example"},"conversation":{"id":"2e15efafec384e1c82e9842075e87beb","contactId":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","status":"active","createdDatetime":"2026-11-21T10:00:00Z","updatedDatetime":"2026-11-21T10:00:05Z","lastUsedChannelId":"619747f69cf940a98fb443140ce9aed2"},"message":{"id":"5f3437fdb8444583aea093a047ac014b","conversationId":"2e15efafec384e1c82e9842075e87beb","platform":"whatsapp","to":"+31687654321","from":"+31612345678","channelId":"619747f69cf940a98fb443140ce9aed2","type":"text","content":{"text":"Hello, what are your opening hours?"},"direction":"received","status":"received","createdDatetime":"2026-11-21T10:00:05Z"}}]]
