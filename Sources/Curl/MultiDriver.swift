@@ -52,15 +52,23 @@ final class MultiDriver {
         finish(transfer, with: .failure(CancellationError()))
     }
 
-    /// Lets libcurl move every transfer along, then completes those that are done.
+    /// Lets libcurl move every transfer along and completes those that are done, again until
+    /// none completes: a finished transfer frees its connection for a transfer libcurl queued
+    /// behind the per-host limit, and libcurl 7.88 does not always wake `curl_multi_poll` for
+    /// that one (it then waited out the whole poll limit).
     func perform() {
-        var running: Int32 = 0
-        _ = curl_multi_perform(multi.raw, &running)
-        var handle: UnsafeMutableRawPointer?
-        var code = CURLE_OK
-        while perch_curl_multi_next_done(multi.raw, &handle, &code) == 1 {
-            guard let handle, let transfer = byHandle[handle] else { continue }
-            finish(transfer, with: transfer.outcome(code).mapError { $0 })
+        var completed = true
+        while completed {
+            completed = false
+            var running: Int32 = 0
+            _ = curl_multi_perform(multi.raw, &running)
+            var handle: UnsafeMutableRawPointer?
+            var code = CURLE_OK
+            while perch_curl_multi_next_done(multi.raw, &handle, &code) == 1 {
+                guard let handle, let transfer = byHandle[handle] else { continue }
+                finish(transfer, with: transfer.outcome(code).mapError { $0 })
+                completed = true
+            }
         }
     }
 

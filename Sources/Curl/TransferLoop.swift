@@ -23,6 +23,8 @@ final class TransferLoop: Sendable {
         /// Identities of submissions whose tasks were cancelled, for the loop to abort.
         var cancellations: [ObjectIdentifier] = []
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Why the loop never ran, for the errors of requests sent to it.
+        var startFailure: String?
     }
 
     let configuration: HTTPClientConfiguration
@@ -35,7 +37,10 @@ final class TransferLoop: Sendable {
         self.configuration = configuration
         multi = CurlLibrary.initialize() ? MultiHandle(configuration) : nil
         if multi == nil {
-            shared.withLock { $0.phase = .stopped }
+            shared.withLock {
+                $0.phase = .stopped
+                $0.startFailure = "HTTP client could not start: libcurl failed to initialize"
+            }
         }
     }
 
@@ -57,7 +62,11 @@ final class TransferLoop: Sendable {
             }, context)
         guard created == 0 else {
             Unmanaged<TransferLoop>.fromOpaque(context).release()
-            shared.withLock { $0.phase = .stopped }
+            shared.withLock {
+                $0.phase = .stopped
+                $0.startFailure = "HTTP client could not start its thread (error \(created))"
+            }
+            multi?.cleanup()
             return
         }
         #if canImport(Glibc)
@@ -69,14 +78,16 @@ final class TransferLoop: Sendable {
 
     /// Queues a submission, or fails it at once if the loop no longer runs.
     func submit(_ submission: Submission) {
-        let accepted = shared.withLock { shared in
-            guard shared.phase == .running, let multi else { return false }
+        let rejection = shared.withLock { shared -> HTTPClientError? in
+            guard shared.phase == .running, let multi else {
+                return shared.startFailure.map { HTTPClientError.shutdown.with(message: $0) } ?? .shutdown
+            }
             shared.submissions.append(submission)
             multi.wakeup()
-            return true
+            return nil
         }
-        if !accepted {
-            submission.continuation.resume(throwing: HTTPClientError.shutdown)
+        if let rejection {
+            submission.continuation.resume(throwing: rejection)
         }
     }
 
@@ -168,7 +179,8 @@ final class TransferLoop: Sendable {
 ///
 /// `@unchecked Sendable` because other threads call only `wakeup()`, which libcurl documents as
 /// safe from any thread, and they do so holding `TransferLoop.shared` while the phase is not
-/// `.stopped`; `cleanup()` runs on the loop thread after it set `.stopped` under that lock.
+/// `.stopped`; `cleanup()` runs after `.stopped` was set under that lock (on the loop thread, or
+/// in `start()` when no thread could be created, before the client is shared).
 /// Everything else is called on the loop thread only.
 struct MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
