@@ -83,7 +83,9 @@ public actor MemoryStore: Store {
         try ensureOpen()
         let id =
             outboxItems.values.first { $0.reference == item.reference }?.id
-            ?? { defer { nextOutboxID += 1 }; return nextOutboxID }()
+            ?? {
+                defer { nextOutboxID += 1 }; return nextOutboxID
+            }()
         var kept = item
         kept.id = id
         outboxItems[id] = kept

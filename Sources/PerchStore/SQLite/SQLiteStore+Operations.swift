@@ -71,7 +71,8 @@ extension SQLiteStore {
         do {
             return try JSONDecoder().decode(ConversationRecord.self, from: Data(json.utf8))
         } catch {
-            throw StoreError(.corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
+            throw StoreError(
+                .corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
         }
     }
 
@@ -204,7 +205,8 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM done_references WHERE done_at < ?", arguments: [referenceCutoff])
             report.doneReferences = db.changesCount
 
-            try db.execute(sql: "DELETE FROM traces WHERE saved_at < ?", arguments: [now - policy.traceAge.timeInterval])
+            try db.execute(
+                sql: "DELETE FROM traces WHERE saved_at < ?", arguments: [now - policy.traceAge.timeInterval])
             report.traces = db.changesCount
             try db.execute(
                 sql: """
