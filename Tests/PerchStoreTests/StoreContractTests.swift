@@ -40,6 +40,12 @@ import Testing
         #expect(try await store.unfinished(limit: 100) == expected)
         #expect(try await store.unfinished(limit: 5) == Array(expected.prefix(5)))
         #expect(try await store.unfinished(limit: 0) == [])
+        // Paging: the next page starts after the last sequence of the previous one.
+        let firstPage = try await store.unfinished(limit: 7)
+        let secondPage = try await store.unfinished(after: firstPage.last!.sequence!, limit: 7)
+        let thirdPage = try await store.unfinished(after: secondPage.last!.sequence!, limit: 7)
+        #expect(firstPage + secondPage + thirdPage == expected)
+        #expect(thirdPage.count == 4)
         await store.close()
     }
 
