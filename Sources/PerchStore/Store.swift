@@ -25,6 +25,10 @@ public protocol Store: Sendable {
     /// - Parameter limit: the most entries to return.
     func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry]
 
+    /// Unfinished entries with a sequence greater than `sequence`, oldest first: the next page of
+    /// recovery when more entries wait than one call returns.
+    func unfinished(after sequence: Int64, limit: Int) async throws(StoreError) -> [InboxEntry]
+
     /// How long the oldest unfinished entry has waited (`now - receivedAt`), or `nil` when none waits.
     func oldestUnfinishedAge(now: Date) async throws(StoreError) -> Duration?
 

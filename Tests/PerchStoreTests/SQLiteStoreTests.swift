@@ -68,7 +68,9 @@ import Testing
 
         let results = try await withThrowingTaskGroup(of: EnqueueResult.self) { group in
             for index in 0..<200 {
-                group.addTask { try await store.enqueue(Sample.entry("e\(index)", conversation: "c\(index % 9)", size: 700)) }
+                group.addTask {
+                    try await store.enqueue(Sample.entry("e\(index)", conversation: "c\(index % 9)", size: 700))
+                }
             }
             await waitUntil("200 writers wait") { store.waitingWriteCount == 200 }
             gate.signal()

@@ -40,6 +40,12 @@ import Testing
         #expect(try await store.unfinished(limit: 100) == expected)
         #expect(try await store.unfinished(limit: 5) == Array(expected.prefix(5)))
         #expect(try await store.unfinished(limit: 0) == [])
+        // Paging: the next page starts after the last sequence of the previous one.
+        let firstPage = try await store.unfinished(limit: 7)
+        let secondPage = try await store.unfinished(after: firstPage.last!.sequence!, limit: 7)
+        let thirdPage = try await store.unfinished(after: secondPage.last!.sequence!, limit: 7)
+        #expect(firstPage + secondPage + thirdPage == expected)
+        #expect(thirdPage.count == 4)
         await store.close()
     }
 
@@ -166,13 +172,15 @@ import Testing
         // 10 finished entries an hour apart, and one unfinished entry from the start.
         let waiting = try #require(try await store.enqueue(Sample.entry("waiting", at: 0)).sequence)
         for index in 0..<10 {
-            let sequence = try #require(try await store.enqueue(Sample.entry("f\(index)", at: Double(index) * hour)).sequence)
+            let sequence = try #require(
+                try await store.enqueue(Sample.entry("f\(index)", at: Double(index) * hour)).sequence)
             try await store.markDone(sequence: sequence)
         }
         try await store.recordDone(reference: "old", at: Sample.start.addingTimeInterval(-hour))
         try await store.recordDone(reference: "new", at: Sample.start.addingTimeInterval(9 * hour))
         for index in 0..<6 {
-            try await store.saveTrace(eventKey: "t\(index)", trace: "{}", at: Sample.start.addingTimeInterval(Double(index) * hour))
+            try await store.saveTrace(
+                eventKey: "t\(index)", trace: "{}", at: Sample.start.addingTimeInterval(Double(index) * hour))
         }
 
         let now = Sample.start.addingTimeInterval(10 * hour)
@@ -208,7 +216,8 @@ import Testing
         _ = try await store.enqueue(Sample.entry("stuck", at: 0))
         try await store.recordDone(reference: "stuck:reply:0", at: Sample.start.addingTimeInterval(1))
         let report = try await store.prune(
-            now: Sample.start.addingTimeInterval(30 * 24 * 3600), policy: RetentionPolicy(doneReferenceAge: .seconds(60)))
+            now: Sample.start.addingTimeInterval(30 * 24 * 3600),
+            policy: RetentionPolicy(doneReferenceAge: .seconds(60)))
         #expect(report.doneReferences == 0)
         #expect(try await store.isDone(reference: "stuck:reply:0"))
         await store.close()
@@ -220,7 +229,9 @@ import Testing
         let store = try kind.make(in: directory)
         let results = try await withThrowingTaskGroup(of: EnqueueResult.self) { group in
             for index in 0..<200 {
-                group.addTask { try await store.enqueue(Sample.entry("e\(index)", conversation: "c\(index % 7)", size: 700)) }
+                group.addTask {
+                    try await store.enqueue(Sample.entry("e\(index)", conversation: "c\(index % 7)", size: 700))
+                }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

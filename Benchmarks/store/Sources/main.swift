@@ -18,11 +18,14 @@ struct Options {
             case "--writers": writers = Int(value) ?? writers
             case "--payload": payloadSize = Int(value) ?? payloadSize
             case "--seconds": seconds = Double(value) ?? seconds
-            case "--durability": durabilities = value.split(separator: ",").compactMap { Durability(rawValue: String($0)) }
+            case "--durability":
+                durabilities = value.split(separator: ",").compactMap { Durability(rawValue: String($0)) }
             case "--dir": directory = value
             default:
                 FileHandle.standardError.write(
-                    Data("usage: StoreBench [--writers 64] [--payload 700] [--seconds 3] [--durability normal,full] [--dir PATH]\n".utf8))
+                    Data(
+                        "usage: StoreBench [--writers 64] [--payload 700] [--seconds 3] [--durability normal,full] [--dir PATH]\n"
+                            .utf8))
                 exit(2)
             }
         }
@@ -99,8 +102,9 @@ func measure(_ options: Options, durability: Durability, groupCommit: Bool, run:
 
 let options = Options(arguments: CommandLine.arguments)
 try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
-print("StoreBench: \(options.writers) concurrent writers, \(options.payloadSize)-byte payloads, \(options.seconds) s per row, "
-    + "database in \(options.directory)")
+print(
+    "StoreBench: \(options.writers) concurrent writers, \(options.payloadSize)-byte payloads, \(options.seconds) s per row, "
+        + "database in \(options.directory)")
 print("")
 print("| durability | commits | acks/s | writes per commit | p50 ms | p99 ms |")
 print("|---|---|---:|---:|---:|---:|")

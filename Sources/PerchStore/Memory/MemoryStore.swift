@@ -43,8 +43,12 @@ public actor MemoryStore: Store {
     }
 
     public func unfinished(limit: Int) throws(StoreError) -> [InboxEntry] {
+        try unfinished(after: 0, limit: limit)
+    }
+
+    public func unfinished(after sequence: Int64, limit: Int) throws(StoreError) -> [InboxEntry] {
         try ensureOpen()
-        return inbox.values.filter { !$0.done }.map(\.entry)
+        return inbox.values.filter { !$0.done && $0.entry.sequence! > sequence }.map(\.entry)
             .sorted { $0.sequence! < $1.sequence! }
             .prefix(max(0, limit)).map { $0 }
     }
@@ -83,7 +87,9 @@ public actor MemoryStore: Store {
         try ensureOpen()
         let id =
             outboxItems.values.first { $0.reference == item.reference }?.id
-            ?? { defer { nextOutboxID += 1 }; return nextOutboxID }()
+            ?? {
+                defer { nextOutboxID += 1 }; return nextOutboxID
+            }()
         var kept = item
         kept.id = id
         outboxItems[id] = kept

@@ -31,15 +31,19 @@ extension SQLiteStore {
     }
 
     public func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry] {
+        try await unfinished(after: 0, limit: limit)
+    }
+
+    public func unfinished(after sequence: Int64, limit: Int) async throws(StoreError) -> [InboxEntry] {
         let path = self.path
         return try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT sequence, key, conversation_key, source, payload, metadata, received_at
-                    FROM inbox WHERE done_at IS NULL ORDER BY sequence LIMIT ?
+                    FROM inbox WHERE done_at IS NULL AND sequence > ? ORDER BY sequence LIMIT ?
                     """,
-                arguments: [max(0, limit)]
+                arguments: [sequence, max(0, limit)]
             ).map { row in
                 InboxEntry(
                     sequence: row["sequence"],
@@ -71,7 +75,8 @@ extension SQLiteStore {
         do {
             return try JSONDecoder().decode(ConversationRecord.self, from: Data(json.utf8))
         } catch {
-            throw StoreError(.corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
+            throw StoreError(
+                .corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
         }
     }
 
@@ -204,7 +209,8 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM done_references WHERE done_at < ?", arguments: [referenceCutoff])
             report.doneReferences = db.changesCount
 
-            try db.execute(sql: "DELETE FROM traces WHERE saved_at < ?", arguments: [now - policy.traceAge.timeInterval])
+            try db.execute(
+                sql: "DELETE FROM traces WHERE saved_at < ?", arguments: [now - policy.traceAge.timeInterval])
             report.traces = db.changesCount
             try db.execute(
                 sql: """

@@ -313,7 +313,8 @@ public final class SQLiteStore: Store {
                 INSERT INTO store_health (id, checked_at) VALUES (1, ?)
                     ON CONFLICT(id) DO UPDATE SET checked_at = excluded.checked_at
                 """, arguments: [now])
-        try db.execute(sql: "INSERT INTO store_health (id, checked_at, filler) VALUES (2, ?, zeroblob(16384))", arguments: [now])
+        try db.execute(
+            sql: "INSERT INTO store_health (id, checked_at, filler) VALUES (2, ?, zeroblob(16384))", arguments: [now])
         try db.execute(sql: "DELETE FROM store_health WHERE id = 2")
     }
 

@@ -14,7 +14,8 @@ enum Schema {
 
     /// Every migration in order; append, never edit one that shipped.
     static let migrations: [Migration] = [
-        Migration(version: 1, why: "first schema: inbox, dedupe keys, conversations, references, outbox, traces") { db in
+        Migration(version: 1, why: "first schema: inbox, dedupe keys, conversations, references, outbox, traces") {
+            db in
             try db.execute(
                 sql: """
                     CREATE TABLE inbox (
