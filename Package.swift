@@ -95,7 +95,11 @@ let package = Package(
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
         .testTarget(
             name: "PerchServerTests",
-            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"]),
+            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows", "PerchStore"]),
+
+        // The crash test's fake Bird API as its own process (scripts/crash-test/run).
+        .executableTarget(
+            name: "CrashFake", dependencies: ["PerchTesting", "PerchEvents"], path: "scripts/crash-test/Sources"),
 
         // Benchmarks (run with their scripts; never part of the unit tests).
         .executableTarget(

@@ -66,27 +66,37 @@ public final class Runtime: EventSink {
         }
     }
 
-    /// Queues every event that was acknowledged but not finished before the last stop, in arrival order.
-    /// Returns how many were queued.
+    /// Queues every event that was acknowledged but not finished before the last stop, in arrival order,
+    /// so each conversation's lane runs them in the order they came. Call it before the ingress takes
+    /// new events. Returns how many were queued.
     @discardableResult
     public func recover() async throws -> Int {
-        let entries = try await store.unfinished(limit: Int.max)
-        for entry in entries {
-            do {
-                let event = try redecode(entry)
-                await dispatcher.submit(
-                    Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
-                    reserved: false)
-            } catch {
-                logger.error(
-                    "stored event no longer decodes; dropping it",
-                    metadata: ["event.id": "\(entry.key)", "error": "\(error)"])
-                if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
+        // Paged, so a long backlog is not read in one go; the lanes keep arrival order across pages.
+        var count = 0
+        var page = try await store.unfinished(limit: Self.recoveryPageSize)
+        while !page.isEmpty {
+            for entry in page {
+                do {
+                    let event = try redecode(entry)
+                    await dispatcher.submit(
+                        Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
+                        reserved: false)
+                    count += 1
+                } catch {
+                    logger.error(
+                        "stored event no longer decodes; dropping it",
+                        metadata: ["event.id": "\(entry.key)", "error": "\(error)"])
+                    if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
+                }
             }
+            guard page.count == Self.recoveryPageSize, let last = page.last?.sequence else { break }
+            page = try await store.unfinished(after: last, limit: Self.recoveryPageSize)
         }
-        if !entries.isEmpty { logger.notice("recovered unfinished events", metadata: ["count": "\(entries.count)"]) }
-        return entries.count
+        if count > 0 { logger.notice("recovered unfinished events", metadata: ["count": "\(count)"]) }
+        return count
     }
+
+    static let recoveryPageSize = 1000
 
     /// Runs the dispatcher until `finish()` and the drain that follows are done.
     public func run() async {

@@ -15,6 +15,10 @@ public final class Application: Sendable {
     public let configuration: PerchConfiguration
     public let runtime: Runtime
     public let bird: BirdClient
+    /// Reloads the flows on SIGHUP (the executable calls it) and when their files change.
+    public let reloader: FlowReloader
+    /// Prunes the store while Perch runs.
+    public let maintenance: Maintenance
     private let server: HTTPServer
     private let http: HTTPClient
     private let store: any Store
@@ -28,7 +32,11 @@ public final class Application: Sendable {
         self.configuration = configuration
         self.logger = logger
         let flows = try FlowSet.load(paths: configuration.flowsPaths)
-        let store = try SQLiteStore(path: configuration.storePath, durability: configuration.durability)
+        let store = try SQLiteStore(
+            path: configuration.storePath,
+            configuration: SQLiteStoreConfiguration(
+                durability: configuration.durability, maximumSize: configuration.storeMaximumSize),
+            logger: logger)
         let http = HTTPClient(configuration: HTTPClientConfiguration())
         let bird = BirdClient(configuration: configuration.bird, http: http, logger: logger)
         let library = FlowLibrary(flows)
@@ -57,15 +65,25 @@ public final class Application: Sendable {
         self.http = http
         self.bird = bird
         self.runtime = runtime
+        self.reloader = FlowReloader(paths: configuration.flowsPaths, library: library, logger: logger)
+        self.maintenance = Maintenance(
+            store: store, policy: configuration.retention, interval: configuration.pruneInterval, now: now,
+            logger: logger)
         for warning in flows.warnings {
             logger.warning("flow warning", metadata: ["diagnostic": "\(warning)"])
         }
         logger.info(
             "flows loaded", metadata: ["flows.version": "\(flows.version)", "flows.rules": "\(flows.ruleCount)"])
+        logger.info(
+            "store opened",
+            metadata: ["store.path": "\(configuration.storePath)", "store.durability": "\(configuration.durability)"])
     }
 
     /// Binds the webhook server and queues events left unfinished by the last run.
     public func start() async throws {
+        // Recovered events are queued before the server takes new ones, so that a new event of a
+        // conversation never runs before an older one left from the last run.
+        try await runtime.recover()
         try server.start()
         if bird.isSandbox {
             logger.warning(
@@ -77,7 +95,6 @@ public final class Application: Sendable {
                 "webhooks are unauthenticated: set BIRD_SIGNING_KEY and/or MESSAGEBIRD_SIGNING_KEY so Perch only accepts events signed by Bird"
             )
         }
-        try await runtime.recover()
         logger.notice("perch is listening", metadata: ["listen": "\(configuration.listen.host):\(server.port)"])
     }
 
@@ -86,7 +103,15 @@ public final class Application: Sendable {
 
     /// Handles events until `shutdown()`; then finishes what was accepted and stops the server.
     public func run() async {
-        await runtime.run()
+        let maintenance = self.maintenance
+        let reloader = self.reloader
+        let watchInterval = configuration.flowsWatchInterval
+        await withDiscardingTaskGroup { group in
+            group.addTask { await maintenance.run() }
+            if let watchInterval { group.addTask { await reloader.watch(interval: watchInterval) } }
+            await runtime.run()
+            group.cancelAll()
+        }
         await server.shutdown()
         await store.close()
         await http.shutdown()

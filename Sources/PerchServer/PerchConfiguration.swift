@@ -13,6 +13,15 @@ public struct PerchConfiguration: Sendable {
     public var storePath: String
     /// `PERCH_STORE_DURABILITY`.
     public var durability: Durability
+    /// `PERCH_STORE_MAX_SIZE`: the largest the store file may grow, in bytes (`nil`: no limit). When
+    /// it is reached the ingress answers 503 until pruning frees room, as on a full disk.
+    public var storeMaximumSize: Int?
+    /// What the store keeps and for how long.
+    public var retention: RetentionPolicy
+    /// `PERCH_PRUNE_INTERVAL`: how often the store is pruned by ``retention`` while Perch runs.
+    public var pruneInterval: Duration
+    /// `PERCH_RELOAD`: how often flow files are checked for changes (`nil`: only on SIGHUP).
+    public var flowsWatchInterval: Duration?
     /// `PERCH_PUBLIC_URL`: the URL Bird calls, when behind a proxy.
     public var publicURL: String?
     /// `BIRD_SIGNING_KEY`.
@@ -29,6 +38,10 @@ public struct PerchConfiguration: Sendable {
         flowsPaths: [String] = ["flows"],
         storePath: String = "perch.sqlite",
         durability: Durability = .normal,
+        storeMaximumSize: Int? = nil,
+        retention: RetentionPolicy = RetentionPolicy(),
+        pruneInterval: Duration = .seconds(600),
+        flowsWatchInterval: Duration? = .seconds(2),
         publicURL: String? = nil,
         birdSigningKey: String? = nil,
         messageBirdSigningKey: String? = nil,
@@ -40,6 +53,10 @@ public struct PerchConfiguration: Sendable {
         self.flowsPaths = flowsPaths
         self.storePath = storePath
         self.durability = durability
+        self.storeMaximumSize = storeMaximumSize
+        self.retention = retention
+        self.pruneInterval = pruneInterval
+        self.flowsWatchInterval = flowsWatchInterval
         self.publicURL = publicURL
         self.birdSigningKey = birdSigningKey
         self.messageBirdSigningKey = messageBirdSigningKey

@@ -40,12 +40,16 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         try await application.start()
-        let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let signals = SignalWatcher(signals: [SIGTERM, SIGINT, SIGHUP])
         let received = signals.received
         await withDiscardingTaskGroup { group in
             group.addTask {
-                // The first SIGTERM or SIGINT starts a graceful shutdown.
-                for await _ in received {
+                // SIGHUP reloads the flows; the first SIGTERM or SIGINT starts a graceful shutdown.
+                for await number in received {
+                    if number == SIGHUP {
+                        application.reloader.reload(trigger: "SIGHUP")
+                        continue
+                    }
                     await application.shutdown()
                     break
                 }
@@ -72,6 +76,37 @@ struct Serve: AsyncParsableCommand {
             configuration.flowsPaths = paths.split(separator: ":").map(String.init)
         }
         if let path = store ?? environment["PERCH_STORE"] { configuration.storePath = path }
+        if let text = environment["PERCH_STORE_DURABILITY"] {
+            // `off` exists for benchmarks only: a power loss can corrupt the file.
+            guard let durability = Durability(rawValue: text.lowercased()), durability != .off else {
+                throw ConfigurationError(setting: "PERCH_STORE_DURABILITY", problem: "'\(text)' is not normal or full")
+            }
+            configuration.durability = durability
+        }
+        if let text = environment["PERCH_STORE_MAX_SIZE"] {
+            guard let megabytes = Int(text), megabytes > 0 else {
+                throw ConfigurationError(
+                    setting: "PERCH_STORE_MAX_SIZE", problem: "'\(text)' is not a positive number of megabytes")
+            }
+            configuration.storeMaximumSize = megabytes << 20
+        }
+        if let text = environment["PERCH_PRUNE_INTERVAL"] {
+            guard let seconds = Int(text), seconds > 0 else {
+                throw ConfigurationError(
+                    setting: "PERCH_PRUNE_INTERVAL", problem: "'\(text)' is not a positive number of seconds")
+            }
+            configuration.pruneInterval = .seconds(seconds)
+        }
+        if let text = environment["PERCH_RELOAD"] {
+            if text.lowercased() == "off" {
+                configuration.flowsWatchInterval = nil
+            } else if let seconds = Double(text), seconds > 0 {
+                configuration.flowsWatchInterval = .milliseconds(Int64(seconds * 1000))
+            } else {
+                throw ConfigurationError(
+                    setting: "PERCH_RELOAD", problem: "'\(text)' is neither a number of seconds nor off")
+            }
+        }
         configuration.publicURL = environment["PERCH_PUBLIC_URL"]
         configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
         configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]

@@ -1,0 +1,83 @@
+// The crash test's fake Bird API: PerchTesting's FakeBirdAPI as a process of its own, so it outlives
+// the `perch serve` that the test kills. Prints `port <n>` once it listens, then appends every request
+// it receives to the log file as one JSON line. On SIGTERM it writes what is left and exits.
+//
+// Usage: CrashFake <request-log.jsonl>
+import Dispatch
+import Foundation
+import PerchEvents
+import PerchTesting
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes the fake's requests to the log, each once, in arrival order.
+final class RequestLog: Sendable {
+    private let fake: FakeBirdAPI
+    private let descriptor: Int32
+    /// How many requests are written; the lock also keeps two flushes from interleaving lines.
+    private let written = Mutex(0)
+
+    init(fake: FakeBirdAPI, descriptor: Int32) {
+        self.fake = fake
+        self.descriptor = descriptor
+    }
+
+    var count: Int { written.withLock { $0 } }
+
+    func flush() {
+        written.withLock { written in
+            let requests = fake.requests
+            guard requests.count > written else { return }
+            var text = ""
+            for request in requests[written...] {
+                let json = request.json
+                var line: [String: JSONValue] = [
+                    "method": .string(request.method), "path": .string(request.path),
+                ]
+                for key in ["trackId", "reference"] { if let value = json?[key] { line[key] = value } }
+                if let body = json?["content"]?["text"] ?? json?["body"]?["text"]?["text"] { line["text"] = body }
+                text += JSONValue.object(line).serialized() + "\n"
+            }
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                if count <= 0 { break }
+                bytes = bytes.dropFirst(count)
+            }
+            written = requests.count
+        }
+    }
+}
+
+let arguments = CommandLine.arguments
+guard arguments.count == 2 else {
+    FileHandle.standardError.write(Data("usage: CrashFake <request-log.jsonl>\n".utf8))
+    exit(2)
+}
+let descriptor = open(arguments[1], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
+guard descriptor >= 0 else {
+    FileHandle.standardError.write(Data("CrashFake: cannot open \(arguments[1])\n".utf8))
+    exit(1)
+}
+let fake = FakeBirdAPI()
+try fake.start()
+let log = RequestLog(fake: fake, descriptor: descriptor)
+
+signal(SIGTERM, SIG_IGN)
+let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+termination.setEventHandler {
+    log.flush()
+    exit(0)
+}
+termination.resume()
+
+// Written straight to the descriptor: the test reads this line before anything is flushed at exit.
+FileHandle.standardOutput.write(Data("port \(fake.port)\n".utf8))
+while true {
+    // Wakes on the next request itself; the long timeout only bounds one wait.
+    _ = try? await fake.waitForRequests(count: log.count + 1, timeout: .seconds(3600))
+    log.flush()
+}

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""Crash test for Perch's promise: an event answered 200 is never lost and never answered twice.
+
+Starts the fake Bird API (CrashFake) and `perch serve`, sends N signed legacy `message.created`
+webhooks from several threads, kills Perch with SIGKILL after a share of them was acknowledged,
+starts it again on the same store, and, like Bird, retries every event that got no 200. Then it
+waits until the inbox is drained and checks the fake's request log: every event must have exactly
+one reply (matched by the message id in the reply's trackId).
+
+Exit status 0 when nothing was lost or duplicated, 1 otherwise, 2 when the test could not run.
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+SIGNING_KEY = "crash-test-signing-key"
+MESSAGE_ID = re.compile(r"c7a5[0-9a-f]{28}")
+
+
+def message_id(index):
+    return f"c7a5{index:028x}"
+
+
+def payload(index, conversations):
+    conversation = f"c0{index % conversations:030x}"
+    stamp = "2026-11-21T10:00:00Z"
+    return json.dumps(
+        {
+            "type": "message.created",
+            "conversation": {
+                "id": conversation,
+                "contactId": f"cc{index % conversations:030x}",
+                "status": "active",
+                "createdDatetime": stamp,
+                "updatedDatetime": stamp,
+                "lastReceivedDatetime": stamp,
+            },
+            "message": {
+                "id": message_id(index),
+                "conversationId": conversation,
+                "channelId": "2ceefea7c1b8c79673215c42c1a6b916",
+                "direction": "received",
+                "status": "received",
+                "type": "text",
+                "content": {"text": f"testing {index}"},
+                "createdDatetime": stamp,
+                "updatedDatetime": stamp,
+            },
+        }
+    ).encode()
+
+
+def signature_headers(body):
+    """Legacy MessageBird-Signature (bird-api.md 2.1): HMAC-SHA256 over ts \\n sortedQuery \\n sha256(body)."""
+    timestamp = str(int(time.time()))
+    signed = timestamp.encode() + b"\n" + b"" + b"\n" + hashlib.sha256(body).digest()
+    mac = hmac.new(SIGNING_KEY.encode(), signed, hashlib.sha256).digest()
+    return {"MessageBird-Signature": base64.b64encode(mac).decode(), "MessageBird-Request-Timestamp": timestamp}
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fail(message):
+    print(f"crash test: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+class Perch:
+    """One `perch serve` at a time on a fixed port and store; started, killed and started again."""
+
+    def __init__(self, binary, environment, workdir, port):
+        self.binary = binary
+        self.environment = environment
+        self.workdir = workdir
+        self.port = port
+        self.process = None
+        self.runs = 0
+        self.up = threading.Event()
+
+    def start(self):
+        self.runs += 1
+        log = open(os.path.join(self.workdir, f"perch-{self.runs}.log"), "wb")
+        self.process = subprocess.Popen(
+            [self.binary, "serve"], env=self.environment, stdout=log, stderr=subprocess.STDOUT, cwd=self.workdir
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                fail(f"perch exited with {self.process.returncode} at start; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        self.up.set()
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)  # polling for readiness, bounded by the deadline
+        fail("perch did not become ready within 60 s")
+
+    def kill(self):
+        self.up.clear()
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail("perch did not stop within 60 s of SIGTERM")
+
+
+def read_replies(path):
+    """Replies per message id, from the fake's request log."""
+    counts = {}
+    with open(path) as log:
+        for line in log:
+            if not line.endswith("\n"):
+                break  # a line still being written
+            request = json.loads(line)
+            reference = request.get("trackId") or request.get("reference") or ""
+            found = MESSAGE_ID.search(reference)
+            if request.get("method") == "POST" and found:
+                counts[found.group(0)] = counts.get(found.group(0), 0) + 1
+    return counts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True, help="directory with perch and CrashFake")
+    parser.add_argument("--repo", required=True)
+    parser.add_argument("--count", type=int, default=200, help="webhooks to send")
+    parser.add_argument("--kills", type=int, default=1, help="how many times to kill -9 Perch")
+    parser.add_argument("--concurrency", type=int, default=16, help="webhooks in flight at once")
+    parser.add_argument("--conversations", type=int, default=0, help="default: count / 4")
+    parser.add_argument("--durability", default="normal", help="PERCH_STORE_DURABILITY")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, store)")
+    arguments = parser.parse_args()
+    count = arguments.count
+    conversations = arguments.conversations or max(1, count // 4)
+
+    workdir = tempfile.mkdtemp(prefix="perch-crash-")
+    request_log = os.path.join(workdir, "bird-requests.jsonl")
+    fake = subprocess.Popen([os.path.join(arguments.bin, "CrashFake"), request_log], stdout=subprocess.PIPE, text=True)
+    line = fake.stdout.readline().split()
+    if len(line) != 2 or line[0] != "port":
+        fail(f"CrashFake did not print its port (got {line})")
+    fake_port = int(line[1])
+
+    port = free_port()
+    environment = dict(os.environ)
+    environment.update(
+        {
+            "PERCH_LISTEN": f"127.0.0.1:{port}",
+            "PERCH_FLOWS": os.path.join(arguments.repo, "scripts/crash-test/flows"),
+            "PERCH_STORE": os.path.join(workdir, "perch.sqlite"),
+            "PERCH_STORE_DURABILITY": arguments.durability,
+            "PERCH_RELOAD": "off",
+            "BIRD_ACCESS_KEY": "crash-test-access-key",
+            "BIRD_API_URL": f"http://127.0.0.1:{fake_port}",
+            "MESSAGEBIRD_API_URL": f"http://127.0.0.1:{fake_port}/v1",
+            "MESSAGEBIRD_SIGNING_KEY": SIGNING_KEY,
+        }
+    )
+    perch = Perch(os.path.join(arguments.bin, "perch"), environment, workdir, port)
+    perch.start()
+
+    lock = threading.Condition()
+    first = {}  # message id -> outcome of the first attempt: "accepted", "duplicate", "error 503", "no answer"
+    acknowledged = set()  # message ids answered 200 at any attempt
+    acknowledged_count = [0]
+
+    def send(index):
+        body = payload(index, conversations)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/webhooks/messagebird",
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", **signature_headers(body)},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                answer = json.loads(response.read()).get("status", "?") if response.status == 200 else "?"
+                outcome = answer if response.status == 200 else f"error {response.status}"
+        except urllib.error.HTTPError as error:
+            outcome = f"error {error.code}"
+        except (urllib.error.URLError, OSError):
+            outcome = "no answer"
+        return outcome
+
+    def first_attempt(index):
+        perch.up.wait(timeout=120)
+        outcome = send(index)
+        with lock:
+            first[message_id(index)] = outcome
+            if outcome in ("accepted", "duplicate"):
+                acknowledged.add(message_id(index))
+                acknowledged_count[0] += 1
+                lock.notify_all()
+
+    def killer():
+        for kill in range(arguments.kills):
+            threshold = count * (kill + 1) // (arguments.kills + 1)
+            with lock:
+                lock.wait_for(lambda: acknowledged_count[0] >= threshold or len(first) == count)
+            perch.kill()
+            perch.start()
+
+    started = time.monotonic()
+    kill_thread = threading.Thread(target=killer)
+    kill_thread.start()
+    with ThreadPoolExecutor(arguments.concurrency) as pool:
+        list(pool.map(first_attempt, range(count)))
+    kill_thread.join()
+    acknowledged_first = sorted(acknowledged)
+
+    # Bird retries every webhook that did not get a 2xx; so does the test.
+    retried = [index for index in range(count) if message_id(index) not in acknowledged]
+    kept_without_200 = 0
+    for attempt in range(5):
+        still = []
+        for index in retried:
+            outcome = send(index)
+            if outcome in ("accepted", "duplicate"):
+                acknowledged.add(message_id(index))
+                if outcome == "duplicate" and attempt == 0:
+                    kept_without_200 += 1
+            else:
+                still.append(index)
+        retried = still
+        if not retried:
+            break
+        time.sleep(1)  # Bird's retry back-off, much shortened
+    never_acknowledged = len(retried)
+
+    # Wait until every acknowledged event was answered and the inbox is empty.
+    store_path = environment["PERCH_STORE"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        replies = read_replies(request_log)
+        if all(replies.get(mid, 0) >= 1 for mid in acknowledged):
+            break
+        time.sleep(0.1)  # polling the request log, bounded by the deadline
+    status = perch.stop()
+    fake.send_signal(signal.SIGTERM)
+    fake.wait(timeout=30)
+    elapsed = time.monotonic() - started
+
+    database = sqlite3.connect(store_path)
+    unfinished = database.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+    database.close()
+    recovered = 0
+    for run in range(2, perch.runs + 1):
+        with open(os.path.join(workdir, f"perch-{run}.log"), errors="replace") as log:
+            for line in log:
+                if "recovered unfinished events" in line:
+                    found = re.search(r"count=(\d+)", line)
+                    recovered += int(found.group(1)) if found else 0
+
+    replies = read_replies(request_log)
+    lost = sorted(mid for mid in acknowledged if replies.get(mid, 0) == 0)
+    duplicated = sorted(mid for mid, times in replies.items() if times > 1)
+    once = sum(1 for mid in acknowledged if replies.get(mid, 0) == 1)
+    unexpected = sorted(mid for mid in replies if mid not in acknowledged)
+    lost_first = [mid for mid in acknowledged_first if replies.get(mid, 0) == 0]
+    duplicated_first = [mid for mid in acknowledged_first if replies.get(mid, 0) > 1]
+    no_answer = sum(1 for outcome in first.values() if outcome == "no answer")
+    errors = sum(1 for outcome in first.values() if outcome.startswith("error"))
+
+    print(
+        f"crash test: {count} sent, {len(acknowledged_first)} acknowledged, "
+        f"{len(acknowledged_first) - len(lost_first) - len(duplicated_first)} replied once, "
+        f"{len(lost_first)} lost, {len(duplicated_first)} duplicated"
+    )
+    print(
+        f"  {arguments.kills} kill -9, {recovered} events recovered after restarts; first attempts without 200: "
+        f"{no_answer} no answer, {errors} errors; of those {kept_without_200} had been kept (answered 'duplicate' "
+        f"on retry); after retries {len(acknowledged)} acknowledged, {once} replied once, {len(lost)} lost, "
+        f"{len(duplicated)} duplicated, {never_acknowledged} never acknowledged ({len(unexpected)} of them replied, "
+        f"which is allowed), {unfinished} left in the inbox; "
+        f"{elapsed:.1f} s"
+    )
+    problems = []
+    if lost:
+        problems.append(f"lost: {lost[:10]}")
+    if duplicated:
+        problems.append(f"duplicated: {duplicated[:10]}")
+    if never_acknowledged:
+        problems.append(f"{never_acknowledged} events never got a 200")
+    if unfinished:
+        problems.append(f"{unfinished} events left unfinished in the inbox")
+    if status != 0:
+        problems.append(f"perch exited with {status} after SIGTERM")
+    for problem in problems:
+        print(f"crash test: FAILED: {problem}", file=sys.stderr)
+    if problems or arguments.keep:
+        print(f"crash test: logs and store kept in {workdir}", file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
