@@ -31,11 +31,16 @@ final class RequestLog: Sendable {
         written.withLock { written in
             let requests = fake.requests
             guard requests.count > written else { return }
+            // Wall-clock arrival time, so the test can tell a send before a kill from one after it.
+            let (wallNow, clockNow) = (Date().timeIntervalSince1970, ContinuousClock.now)
             var text = ""
             for request in requests[written...] {
                 let json = request.json
+                let age = clockNow - request.receivedAt
+                let seconds = Double(age.components.seconds) + Double(age.components.attoseconds) / 1e18
                 var line: [String: JSONValue] = [
                     "method": .string(request.method), "path": .string(request.path),
+                    "at": .number(wallNow - seconds),
                 ]
                 for key in ["trackId", "reference"] { if let value = json?[key] { line[key] = value } }
                 if let body = json?["content"]?["text"] ?? json?["body"]?["text"]?["text"] { line["text"] = body }
@@ -49,6 +54,21 @@ final class RequestLog: Sendable {
             }
             written = requests.count
         }
+    }
+}
+
+extension RequestLog {
+    /// On SIGTERM: writes what is left, then exits. Set up here, outside the main actor, because the
+    /// handler runs on a dispatch queue.
+    func exitOnTermination() -> any DispatchSourceSignal {
+        signal(SIGTERM, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+        source.setEventHandler {
+            self.flush()
+            exit(0)
+        }
+        source.resume()
+        return source
     }
 }
 
@@ -66,13 +86,7 @@ let fake = FakeBirdAPI()
 try fake.start()
 let log = RequestLog(fake: fake, descriptor: descriptor)
 
-signal(SIGTERM, SIG_IGN)
-let termination = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-termination.setEventHandler {
-    log.flush()
-    exit(0)
-}
-termination.resume()
+let termination = log.exitOnTermination()
 
 // Written straight to the descriptor: the test reads this line before anything is flushed at exit.
 FileHandle.standardOutput.write(Data("port \(fake.port)\n".utf8))
