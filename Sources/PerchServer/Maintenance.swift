@@ -48,7 +48,8 @@ public struct Maintenance: Sendable {
             }
             return report
         } catch {
-            logger.error("store prune failed", metadata: ["store.error": "\(error.message)", "store.kind": "\(error.kind)"])
+            logger.error(
+                "store prune failed", metadata: ["store.error": "\(error.message)", "store.kind": "\(error.kind)"])
             return nil
         }
     }

@@ -66,7 +66,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = PerchConfiguration()
         if let text = listen ?? environment["PERCH_LISTEN"] {
             guard let address = ListenAddress(parsing: text) else {
-                throw ConfigurationError(setting: "PERCH_LISTEN", problem: "'\(text)' is not host:port (e.g. 0.0.0.0:8080)")
+                throw ConfigurationError(
+                    setting: "PERCH_LISTEN", problem: "'\(text)' is not host:port (e.g. 0.0.0.0:8080)")
             }
             configuration.listen = address
         }

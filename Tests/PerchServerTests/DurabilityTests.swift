@@ -45,7 +45,9 @@ struct DurabilityTests {
         for index in 2...5 {
             for conversation in ["A", "B"] {
                 let id = "\(conversation.lowercased())\(index)"
-                #expect(try await first.postMessage(id: id, conversation: conversation, text: "testing \(id)").status == 200)
+                #expect(
+                    try await first.postMessage(id: id, conversation: conversation, text: "testing \(id)").status == 200
+                )
             }
         }
         // c1 finished: wait until it is marked done, as a crash after it would find it. No event
@@ -122,7 +124,9 @@ struct DurabilityTests {
         await perch.application.runtime.dispatcher.waitUntilIdle()
         let store = perch.application.runtime.store
         #expect(try await store.trace(eventKey: "messagebird:message.created:p2:received") != nil)
-        #expect(try await perch.postMessage(id: "p1", conversation: "P", text: "testing p1").body == Array(#"{"status":"duplicate"}"#.utf8))
+        #expect(
+            try await perch.postMessage(id: "p1", conversation: "P", text: "testing p1").body
+                == Array(#"{"status":"duplicate"}"#.utf8))
 
         // Within the windows nothing goes.
         clock.advance(by: 3600)
@@ -193,7 +197,9 @@ struct DurabilityTests {
             let response = try await perch.postMessage(
                 id: "f\(index)", conversation: "F\(index % 10)", text: "testing \(String(repeating: "x", count: 500))")
             if response.status != 200 {
-                refused = (response.status, response.header("Retry-After"), String(decoding: response.body, as: UTF8.self))
+                refused = (
+                    response.status, response.header("Retry-After"), String(decoding: response.body, as: UTF8.self)
+                )
                 break
             }
         }

@@ -132,7 +132,8 @@ struct ReloadTests {
         let running = Task { await perch.application.run() }
 
         // A new file in the directory counts as a change too.
-        try directory.write("flows/more.yaml", "flow: more\nrules:\n  - id: bye\n    when: { keywords: [bye] }\n    reply: \"later\"\n")
+        try directory.write(
+            "flows/more.yaml", "flow: more\nrules:\n  - id: bye\n    when: { keywords: [bye] }\n    reply: \"later\"\n")
         try await capture.waitFor("flows reloaded")
         #expect(capture.entries("flows reloaded").first?.metadata["reload.trigger"] == "file change")
         #expect(try await perch.postMessage(id: "m1", conversation: "c1", text: "bye").status == 200)
