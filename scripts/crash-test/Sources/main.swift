@@ -42,6 +42,8 @@ final class RequestLog: Sendable {
                     "method": .string(request.method), "path": .string(request.path),
                     "at": .number(wallNow - seconds),
                 ]
+                // Each run of Perch gets its own access key, so the log tells which run sent what.
+                if let authorization = request.headers["authorization"] { line["key"] = .string(authorization) }
                 for key in ["trackId", "reference"] { if let value = json?[key] { line[key] = value } }
                 if let body = json?["content"]?["text"] ?? json?["body"]?["text"]?["text"] { line["text"] = body }
                 text += JSONValue.object(line).serialized() + "\n"
