@@ -78,6 +78,16 @@ public final class FlowReloader: Sendable {
         var set: FlowSet?
         var diagnostics = problems
         if problems.isEmpty { (set, diagnostics) = FlowSet.check(sources: sources) }
+        if sources.isEmpty && problems.isEmpty {
+            // An empty set would silence the bot; more likely the files are being replaced (a checkout,
+            // a remount) than meant to go. A restart starts without flows when that is really wanted.
+            set = nil
+            diagnostics = [
+                Diagnostic(
+                    file: paths.joined(separator: ":"), mark: .init(line: 1, column: 1), severity: .error,
+                    message: "no flow files found (.yaml or .yml)")
+            ]
+        }
         guard let set else {
             let errors = diagnostics.filter { $0.severity == .error }
             for error in errors {

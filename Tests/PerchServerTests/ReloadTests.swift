@@ -1,5 +1,7 @@
 import Foundation
 import PerchEvents
+import PerchFlows
+import PerchRuntime
 import PerchServer
 import PerchTesting
 import Testing
@@ -141,6 +143,44 @@ struct ReloadTests {
 
         await perch.stop(running: running)
         await bird.shutdown()
+    }
+
+    @Test func theWatcherReloadsOncePerChangeAndReportsABadEditOnlyOnce() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("flows/reload.yaml", Self.flow(reply: "one"))
+        let library = FlowLibrary(try FlowSet.load(paths: [directory.path("flows")]))
+        let capture = LogCapture()
+        let reloader = FlowReloader(paths: [directory.path("flows")], library: library, logger: capture.logger())
+        #expect(reloader.reloadIfChanged() == nil)
+
+        try Data(Self.flow(reply: "a longer reply").utf8).write(to: URL(fileURLWithPath: file))
+        guard case .swapped(_, let version) = reloader.reloadIfChanged() else {
+            Issue.record("expected a swap after the edit")
+            return
+        }
+        #expect(library.flows.version == version)
+        #expect(reloader.reloadIfChanged() == nil)
+
+        try Data("flow: reload\nrules: [".utf8).write(to: URL(fileURLWithPath: file))
+        guard case .rejected(let kept, _) = reloader.reloadIfChanged() else {
+            Issue.record("expected the broken file to be rejected")
+            return
+        }
+        #expect(kept == version)
+        #expect(library.flows.version == version)
+        // Polling again without a change neither reloads nor logs the same errors again.
+        #expect(reloader.reloadIfChanged() == nil)
+        #expect(capture.entries("flow reload rejected: keeping the flows in force").count == 1)
+
+        // Deleting the file is a change too; a set without any flow file is refused, not swapped in.
+        try FileManager.default.removeItem(atPath: file)
+        guard case .rejected(_, let errors) = reloader.reloadIfChanged() else {
+            Issue.record("expected an empty flow directory to be rejected")
+            return
+        }
+        #expect(errors.first?.message == "no flow files found (.yaml or .yml)")
+        #expect(library.flows.version == version)
     }
 
     @Test func noRequestIsDroppedWhileTheFlowsReload() async throws {
