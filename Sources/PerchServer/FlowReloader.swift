@@ -48,7 +48,7 @@ public final class FlowReloader: Sendable {
         }
     }
 
-    /// Reloads when the files changed (by name, size or modification time) since the last look.
+    /// Reloads when the files changed (names or contents) since the last look.
     /// - Returns: what the reload did, or `nil` when nothing changed.
     @discardableResult
     public func reloadIfChanged() -> Outcome? {
@@ -123,13 +123,14 @@ public final class FlowReloader: Sendable {
     }
 }
 
-/// Names, sizes and modification times of the flow files under some paths: cheap to take every few
-/// seconds, and different whenever an editor saves, adds, renames or deletes a flow file.
+/// The names and contents of the flow files under some paths: different whenever an editor saves,
+/// adds, renames or deletes a flow file. Contents rather than modification times, because flow files
+/// are small and a mounted configuration (a Kubernetes ConfigMap) changes by swapping symbolic links,
+/// which leaves the links' own times alone.
 struct FileFingerprint: Equatable {
     struct File: Equatable {
         var path: String
-        var size: UInt64
-        var modified: Date?
+        var contents: Data?
     }
 
     var files: [File]
@@ -140,7 +141,7 @@ struct FileFingerprint: Equatable {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                files.append(File(path: path, size: 0, modified: nil))
+                files.append(File(path: path, contents: nil))
                 continue
             }
             var candidates = [path]
@@ -150,11 +151,7 @@ struct FileFingerprint: Equatable {
                     .filter(Self.isFlowFile).map { "\(base)/\($0)" }.sorted()
             }
             for file in candidates {
-                let attributes = try? manager.attributesOfItem(atPath: file)
-                files.append(
-                    File(
-                        path: file, size: (attributes?[.size] as? NSNumber)?.uint64Value ?? 0,
-                        modified: attributes?[.modificationDate] as? Date))
+                files.append(File(path: file, contents: manager.contents(atPath: file)))
             }
         }
         self.files = files

@@ -183,6 +183,31 @@ struct ReloadTests {
         #expect(library.flows.version == version)
     }
 
+    @Test func aChangeBehindASymbolicLinkIsSeenAsAConfigMapUpdateMakesIt() throws {
+        // Kubernetes mounts a ConfigMap as links: faq.yaml -> data/faq.yaml, data -> a versioned
+        // directory; an update only swaps `data`, the file's own link stays as it was.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try directory.write("v1/faq.yaml", Self.flow(reply: "one"))
+        try directory.write("v2/faq.yaml", Self.flow(reply: "two"))
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory.path("flows"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: directory.path("data"), withDestinationPath: directory.path("v1"))
+        try manager.createSymbolicLink(
+            atPath: directory.path("flows/faq.yaml"), withDestinationPath: directory.path("data/faq.yaml"))
+        let library = FlowLibrary(try FlowSet.load(paths: [directory.path("flows")]))
+        let reloader = FlowReloader(paths: [directory.path("flows")], library: library, logger: Perch.quietLogger)
+        let before = library.flows.version
+
+        try manager.removeItem(atPath: directory.path("data"))
+        try manager.createSymbolicLink(atPath: directory.path("data"), withDestinationPath: directory.path("v2"))
+        guard case .swapped(from: before, let after) = reloader.reloadIfChanged() else {
+            Issue.record("expected the swapped link to reload the flows")
+            return
+        }
+        #expect(library.flows.version == after)
+    }
+
     @Test func noRequestIsDroppedWhileTheFlowsReload() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
