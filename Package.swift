@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird"], path: "Fuzz/Sources"),
 
         // One test target per library target.
-        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "PerchTesting"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "PerchEventsTests", dependencies: ["PerchEvents"], resources: [.copy("Fixtures")]),

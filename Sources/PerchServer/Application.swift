@@ -51,7 +51,8 @@ public final class Application: Sendable {
         self.server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port,
-                maxBodySize: configuration.maxBodySize),
+                maxBodySize: configuration.maxBodySize, connectionLimit: configuration.connectionLimit,
+                idleTimeoutSeconds: configuration.idleTimeoutSeconds),
             handler: { request in await ingress.respond(to: request) })
         self.store = store
         self.http = http

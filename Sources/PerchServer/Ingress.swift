@@ -41,41 +41,54 @@ public struct Ingress: Sendable {
             return .json(state.isReady ? 200 : 503, state.json())
         case "/webhooks/messagebird":
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
-            return await webhook(request, source: "messagebird", generation: .messagebird) { request throws(DecodeError) in
-                try WebhookDecoder.messageBird(request.body)
+            return await webhook(request, source: .messageBird)
+        case "/webhooks/messagebird/voice":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await webhook(request, source: .messageBirdVoice)
+        case "/webhooks/messagebird/sms-status":
+            guard request.method == "GET" || request.method == "POST" else {
+                return Self.methodNotAllowed("GET, POST")
             }
+            return await webhook(request, source: .smsStatus)
+        case "/webhooks/bird":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await webhook(request, source: .bird)
         default:
             return Self.problem(404, "no such endpoint: \(request.method) \(request.path)")
         }
     }
 
-    func webhook(
-        _ request: ServerRequest, source: String, generation: Generation,
-        decode: (ServerRequest) throws(DecodeError) -> Event
-    ) async -> ServerResponse {
-        if !request.body.isEmpty, let type = request.headers["content-type"], !Self.isJSON(type) {
-            return Self.problem(415, "expected Content-Type application/json, got \(type)")
+    func webhook(_ request: ServerRequest, source: WebhookSource) async -> ServerResponse {
+        if !request.body.isEmpty, let type = request.headers["content-type"], !source.accepts(contentType: type) {
+            return Self.problem(415, "expected Content-Type \(source.expectedContentType), got \(type)")
         }
         let check = verifier.verify(
             WebhookRequest(
                 url: fullURL(of: request), headers: Self.lowercased(request.headers), body: request.body,
                 query: request.queryItems),
-            generation: generation)
+            generation: source.generation)
         if case .rejected(let reason) = check {
-            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source)", "reason": "\(reason)"])
+            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(reason)"])
             return Self.problem(401, reason)
-        }
-        let event: Event
-        do {
-            event = try decode(request)
-        } catch {
-            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source)", "reason": "\(error)"])
-            return Self.problem(400, error.description)
         }
         var metadata: [String: String] = [:]
         if !request.query.isEmpty { metadata["query"] = request.query }
         if let id = request.headers["messagebird-request-id"] { metadata["request-id"] = id }
-        let outcome = await sink.ingest(Delivery(event: event, source: source, payload: request.body, metadata: metadata))
+        let event: Event
+        do {
+            event = try source.decode(body: request.body, metadata: metadata)
+        } catch {
+            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
+            return Self.problem(400, error.description)
+        }
+        if !WebhookDecoder.isKnown(event) {
+            // Accepted all the same: Bird would retry anything else for hours. Flows may still match it by name.
+            logger.notice(
+                "webhook event not known to Perch",
+                metadata: ["webhook.source": "\(source.rawValue)", "event.name": "\(event.name)"])
+        }
+        let outcome = await sink.ingest(
+            Delivery(event: event, source: source.rawValue, payload: request.body, metadata: metadata))
         switch outcome {
         case .accepted:
             return .json(200, #"{"status":"accepted"}"#)
@@ -94,11 +107,6 @@ public struct Ingress: Sendable {
         let scheme = request.headers["x-forwarded-proto"] ?? "http"
         let host = request.headers["x-forwarded-host"] ?? request.headers["host"] ?? "localhost"
         return "\(scheme)://\(host)\(request.target)"
-    }
-
-    static func isJSON(_ contentType: String) -> Bool {
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return type == "application/json" || type?.hasSuffix("+json") == true
     }
 
     static func lowercased(_ headers: HTTPHeaders) -> [String: String] {

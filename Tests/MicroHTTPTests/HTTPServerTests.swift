@@ -1,3 +1,4 @@
+import PerchTesting
 import Foundation
 @testable import MicroHTTP
 import Synchronization
