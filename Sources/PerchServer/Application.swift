@@ -47,7 +47,12 @@ public final class Application: Sendable {
                 return Readiness(
                     flowsVersion: library.flows.version, flowsLoaded: true, storeError: storeError.map { "\($0)" },
                     shuttingDown: shuttingDown.isSet)
-            })
+            },
+            traces: { id in
+                guard let json = try? await store.trace(eventKey: id) else { return nil }
+                return Trace(json: json)
+            },
+            adminToken: configuration.adminToken)
         self.server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port,

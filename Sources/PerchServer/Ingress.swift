@@ -3,6 +3,7 @@ import Logging
 import MicroHTTP
 import PerchBird
 import PerchEvents
+import PerchRuntime
 
 /// The webhook endpoints: checks size, content type and signature, decodes, hands the event to the
 /// sink (which stores it durably), and only then answers 200. Anything it cannot take gets a 4xx
@@ -13,20 +14,27 @@ public struct Ingress: Sendable {
     let publicURL: String?
     let logger: Logger
     let readiness: @Sendable () async -> Readiness
+    let traces: @Sendable (String) async -> Trace?
+    let adminToken: String?
 
     /// - Parameters:
     ///   - publicURL: the URL Bird calls, when Perch sits behind a proxy (`PERCH_PUBLIC_URL`); signatures
     ///     cover the full URL, so it must match what was registered with Bird.
     ///   - readiness: what `/readyz` reports.
+    ///   - traces: the explain trace of a recent event, by event id.
+    ///   - adminToken: the bearer token `/explain` requires (`PERCH_ADMIN_TOKEN`); nil leaves it open.
     public init(
         sink: any EventSink, verifier: SignatureVerifier, publicURL: String?, logger: Logger,
-        readiness: @escaping @Sendable () async -> Readiness
+        readiness: @escaping @Sendable () async -> Readiness,
+        traces: @escaping @Sendable (String) async -> Trace? = { _ in nil }, adminToken: String? = nil
     ) {
         self.sink = sink
         self.verifier = verifier
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.logger = logger
         self.readiness = readiness
+        self.traces = traces
+        self.adminToken = adminToken
     }
 
     /// Answers one HTTP request.
@@ -53,6 +61,9 @@ public struct Ingress: Sendable {
         case "/webhooks/bird":
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
             return await webhook(request, source: .bird)
+        case _ where request.path.hasPrefix("/explain/"):
+            guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            return await explain(request)
         default:
             return Self.problem(404, "no such endpoint: \(request.method) \(request.path)")
         }
@@ -91,14 +102,40 @@ public struct Ingress: Sendable {
             Delivery(event: event, source: source.rawValue, payload: request.body, metadata: metadata))
         switch outcome {
         case .accepted:
-            return .json(200, #"{"status":"accepted"}"#)
+            return .json(200, Self.acknowledgement("accepted", event: event))
         case .duplicate:
-            return .json(200, #"{"status":"duplicate"}"#)
+            return .json(200, Self.acknowledgement("duplicate", event: event))
         case .unavailable(let reason):
             var response = Self.problem(503, reason)
             response.headers.add(name: "Retry-After", value: "5")
             return response
         }
+    }
+
+    /// `GET /explain/{eventId}`: why a recent event did what it did, as JSON or (`?format=text`) text.
+    func explain(_ request: ServerRequest) async -> ServerResponse {
+        if let adminToken {
+            let given = request.headers["authorization"] ?? ""
+            guard Self.constantTimeEqual(given, "Bearer " + adminToken) else {
+                return Self.problem(401, "explain needs the admin token: Authorization: Bearer $PERCH_ADMIN_TOKEN")
+            }
+        }
+        let id = String(request.path.dropFirst("/explain/".count)).removingPercentEncoding ?? ""
+        guard !id.isEmpty, let trace = await traces(id) else {
+            return Self.problem(404, "no recent trace for event '\(id)'; traces are kept for recent events only")
+        }
+        if request.queryItems.contains(where: { $0.name == "format" && $0.value == "text" }) {
+            return .text(200, trace.text + "\n")
+        }
+        return .json(200, trace.json())
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<min(x.count, y.count) { difference |= x[index] ^ y[index] }
+        return difference == 0
     }
 
     /// The URL Bird called, as signatures cover it.
@@ -113,6 +150,11 @@ public struct Ingress: Sendable {
         var result: [String: String] = [:]
         for (name, value) in headers where result[name.lowercased()] == nil { result[name.lowercased()] = value }
         return result
+    }
+
+    /// The 200 body: the outcome and the event id, which `/explain` and the logs use.
+    static func acknowledgement(_ status: String, event: Event) -> String {
+        JSONValue.object(["status": .string(status), "event": .string(event.key)]).serialized()
     }
 
     static func problem(_ status: Int, _ reason: String) -> ServerResponse {

@@ -25,6 +25,8 @@ public struct PerchConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// `PERCH_MAX_CONNECTIONS`: connections held open at once, at most.
     public var connectionLimit: Int
+    /// `PERCH_ADMIN_TOKEN`: bearer token for `/explain`; unset leaves it open.
+    public var adminToken: String?
     public var bird: BirdConfiguration
     public var runtime: RuntimeConfiguration
 
@@ -39,6 +41,7 @@ public struct PerchConfiguration: Sendable {
         maxBodySize: Int = 1 << 20,
         idleTimeoutSeconds: Int = 30,
         connectionLimit: Int = 1024,
+        adminToken: String? = nil,
         bird: BirdConfiguration = BirdConfiguration(),
         runtime: RuntimeConfiguration = RuntimeConfiguration()
     ) {
@@ -52,6 +55,7 @@ public struct PerchConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.connectionLimit = connectionLimit
+        self.adminToken = adminToken
         self.bird = bird
         self.runtime = runtime
     }
