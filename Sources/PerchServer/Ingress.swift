@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MicroHTTP
@@ -16,6 +17,8 @@ public struct Ingress: Sendable {
     let readiness: @Sendable () async -> Readiness
     let traces: @Sendable (String) async -> Trace?
     let adminToken: String?
+    let metrics: any MetricsFactory
+    let metricsText: (@Sendable () async -> String)?
 
     /// - Parameters:
     ///   - publicURL: the URL Bird calls, when Perch sits behind a proxy (`PERCH_PUBLIC_URL`); signatures
@@ -26,7 +29,8 @@ public struct Ingress: Sendable {
     public init(
         sink: any EventSink, verifier: SignatureVerifier, publicURL: String?, logger: Logger,
         readiness: @escaping @Sendable () async -> Readiness,
-        traces: @escaping @Sendable (String) async -> Trace? = { _ in nil }, adminToken: String? = nil
+        traces: @escaping @Sendable (String) async -> Trace? = { _ in nil }, adminToken: String? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, metricsText: (@Sendable () async -> String)? = nil
     ) {
         self.sink = sink
         self.verifier = verifier
@@ -35,6 +39,8 @@ public struct Ingress: Sendable {
         self.readiness = readiness
         self.traces = traces
         self.adminToken = adminToken
+        self.metrics = metrics
+        self.metricsText = metricsText
     }
 
     /// Answers one HTTP request.
@@ -61,6 +67,11 @@ public struct Ingress: Sendable {
         case "/webhooks/bird":
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
             return await webhook(request, source: .bird)
+        case "/metrics" where metricsText != nil:
+            guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            var response = ServerResponse.text(200, await metricsText!())
+            response.headers.replaceOrAdd(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+            return response
         case _ where request.path.hasPrefix("/explain/"):
             guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
             return await explain(request)
@@ -71,6 +82,7 @@ public struct Ingress: Sendable {
 
     func webhook(_ request: ServerRequest, source: WebhookSource) async -> ServerResponse {
         if !request.body.isEmpty, let type = request.headers["content-type"], !source.accepts(contentType: type) {
+            rejected("content_type")
             return Self.problem(415, "expected Content-Type \(source.expectedContentType), got \(type)")
         }
         let check = verifier.verify(
@@ -80,6 +92,7 @@ public struct Ingress: Sendable {
             generation: source.generation)
         if case .rejected(let reason) = check {
             logger.warning("webhook rejected", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(reason)"])
+            rejected("signature")
             return Self.problem(401, reason)
         }
         var metadata: [String: String] = [:]
@@ -90,9 +103,18 @@ public struct Ingress: Sendable {
             event = try source.decode(body: request.body, metadata: metadata)
         } catch {
             logger.warning("webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
+            rejected("malformed")
             return Self.problem(400, error.description)
         }
+        Counter(
+            label: "perch_events_received_total",
+            dimensions: [("generation", source.generation.rawValue), ("kind", event.kind.rawValue)], factory: metrics
+        ).increment()
         if !WebhookDecoder.isKnown(event) {
+            Counter(
+                label: "perch_events_unknown_total", dimensions: [("generation", source.generation.rawValue)],
+                factory: metrics
+            ).increment()
             // Accepted all the same: Bird would retry anything else for hours. Flows may still match it by name.
             logger.notice(
                 "webhook event not known to Perch",
@@ -104,12 +126,18 @@ public struct Ingress: Sendable {
         case .accepted:
             return .json(200, Self.acknowledgement("accepted", event: event))
         case .duplicate:
+            Counter(label: "perch_events_deduped_total", factory: metrics).increment()
             return .json(200, Self.acknowledgement("duplicate", event: event))
         case .unavailable(let reason):
+            rejected("unavailable")
             var response = Self.problem(503, reason)
             response.headers.add(name: "Retry-After", value: "5")
             return response
         }
+    }
+
+    private func rejected(_ reason: String) {
+        Counter(label: "perch_events_rejected_total", dimensions: [("reason", reason)], factory: metrics).increment()
     }
 
     /// `GET /explain/{eventId}`: why a recent event did what it did, as JSON or (`?format=text`) text.

@@ -25,6 +25,8 @@ public struct PerchConfiguration: Sendable {
     public var idleTimeoutSeconds: Int
     /// `PERCH_MAX_CONNECTIONS`: connections held open at once, at most.
     public var connectionLimit: Int
+    /// `PERCH_METRICS_LISTEN`: serve `/metrics` on this address instead of the webhook port.
+    public var metricsListen: ListenAddress?
     /// `PERCH_ADMIN_TOKEN`: bearer token for `/explain`; unset leaves it open.
     public var adminToken: String?
     public var bird: BirdConfiguration
@@ -41,6 +43,7 @@ public struct PerchConfiguration: Sendable {
         maxBodySize: Int = 1 << 20,
         idleTimeoutSeconds: Int = 30,
         connectionLimit: Int = 1024,
+        metricsListen: ListenAddress? = nil,
         adminToken: String? = nil,
         bird: BirdConfiguration = BirdConfiguration(),
         runtime: RuntimeConfiguration = RuntimeConfiguration()
@@ -55,6 +58,7 @@ public struct PerchConfiguration: Sendable {
         self.maxBodySize = maxBodySize
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.connectionLimit = connectionLimit
+        self.metricsListen = metricsListen
         self.adminToken = adminToken
         self.bird = bird
         self.runtime = runtime
