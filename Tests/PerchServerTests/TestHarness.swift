@@ -17,7 +17,8 @@ struct Harness {
 
     /// Starts Perch with `flows` (paths relative to the repository) against a new fake Bird API.
     static func start(
-        flows: [String] = ["flows"], configure: (inout PerchConfiguration) -> Void = { _ in }
+        flows: [String] = ["flows"], now: @escaping @Sendable () -> Date = { Date() },
+        configure: (inout PerchConfiguration) -> Void = { _ in }
     ) async throws -> Harness {
         let bird = FakeBirdAPI()
         try bird.start()
@@ -35,7 +36,7 @@ struct Harness {
         configure(&configuration)
         var logger = Logger(label: "perch-test")
         logger.logLevel = .warning
-        let application = try Application(configuration: configuration, logger: logger)
+        let application = try Application(configuration: configuration, logger: logger, now: now)
         try await application.start()
         return Harness(bird: bird, application: application, client: HTTPClient(), directory: directory)
     }
