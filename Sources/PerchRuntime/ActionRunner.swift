@@ -77,7 +77,8 @@ struct ActionRunner: Sendable {
             if result.result == .done {
                 if let status = request.body?["status"]?.stringValue { context.record.apply(status: status) }
                 if event.generation == .messagebird, change.name != nil || !change.attributes.isEmpty {
-                    result.detail = "the legacy MessageBird API has no conversation name or attributes; only the status was changed"
+                    result.detail =
+                        "the legacy MessageBird API has no conversation name or attributes; only the status was changed"
                 }
             }
             return result
@@ -155,7 +156,8 @@ struct ActionRunner: Sendable {
         var calls: [BirdRequest] = []
         if let agent = handoff.agent {
             calls.append(
-                .addUserParticipant(userID: agent, conversationID: conversationID, workspaceID: configuration.workspaceID)
+                .addUserParticipant(
+                    userID: agent, conversationID: conversationID, workspaceID: configuration.workspaceID)
             )
         }
         var info: [String: JSONValue] = ["at": .string(context.time.formatted(.iso8601))]
@@ -227,7 +229,9 @@ struct ActionRunner: Sendable {
     private func callURL(_ call: HTTPAction, outcome: ActionOutcome, event: Event, logger: Logger) async
         -> ActionOutcome
     {
-        var headers: [(name: String, value: String)] = call.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var headers: [(name: String, value: String)] = call.headers.sorted { $0.key < $1.key }.map {
+            ($0.key, $0.value)
+        }
         var body: [UInt8]?
         if let template = call.body {
             body = Array(template.render(event).serialized().utf8)
@@ -241,7 +245,8 @@ struct ActionRunner: Sendable {
             let response = try await http.execute(
                 ClientRequest(method: call.method, url: call.url, headers: headers, body: body, timeout: call.timeout))
             guard (200..<300).contains(response.status) else {
-                logger.warning("http action failed", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
+                logger.warning(
+                    "http action failed", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
                 failed.detail = "\(call.url) answered \(response.status)"
                 return failed
             }

@@ -120,7 +120,10 @@ struct EventProcessor: Sendable {
                 if outcome.result != .done, let detail = outcome.detail {
                     ruleLogger.notice(
                         "action not done",
-                        metadata: ["action.kind": "\(action.name)", "action.result": "\(outcome.result.rawValue)", "reason": "\(detail)"])
+                        metadata: [
+                            "action.kind": "\(action.name)", "action.result": "\(outcome.result.rawValue)",
+                            "reason": "\(detail)",
+                        ])
                 }
                 if outcome.result == .done || outcome.result == .skipped {
                     try await store.recordDone(reference: reference.description, at: time)

@@ -61,7 +61,8 @@ public final class Runtime: EventSink {
             await dispatcher.release(reservation)
             return .duplicate
         case .accepted(let sequence):
-            await dispatcher.submit(Dispatcher.Job(event: event, sequence: sequence), lane: lane, reservation: reservation)
+            await dispatcher.submit(
+                Dispatcher.Job(event: event, sequence: sequence), lane: lane, reservation: reservation)
             return .accepted
         }
     }

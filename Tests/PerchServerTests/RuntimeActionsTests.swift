@@ -38,7 +38,8 @@ struct RuntimeActionsTests {
         let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
         try await harness.run { harness in
             _ = try await harness.deliverBird(
-                BirdPayload.contactMessage(conversation: "c-template", message: "m1", text: "any offer?", at: clock.iso))
+                BirdPayload.contactMessage(conversation: "c-template", message: "m1", text: "any offer?", at: clock.iso)
+            )
             let request = try #require(try await harness.bird.waitForRequests(count: 1).first)
             #expect(request.path == "/workspaces/ws-1/conversations/c-template/messages")
             let expected = try JSONValue(
@@ -138,7 +139,8 @@ struct RuntimeActionsTests {
         let harness = try await Harness.start(now: clock.function) { $0.flowsPaths = [path] }
         try await harness.run { harness in
             _ = try await harness.deliverBird(
-                BirdPayload.contactMessage(conversation: "c-http", message: "m1", text: "callback please", at: clock.iso))
+                BirdPayload.contactMessage(
+                    conversation: "c-http", message: "m1", text: "callback please", at: clock.iso))
             // The reply comes after the http action, so once it arrives the call was made.
             _ = try await harness.bird.waitForRequests(count: 1)
             let call = try #require(received.withLock { $0.first })
@@ -188,18 +190,23 @@ struct RuntimeActionsTests {
             // assignment, which the fake does not route, answered by injected faults.
             harness.bird.inject(
                 .status(201, body: #"{"id":"msg-1"}"#), .status(201, body: "{}"), .status(200, body: "{}"),
-                .status(200, body: #"{"results":[{"id":"item-0","feedId":"team:x","closed":true},{"id":"item-1","feedId":"channel:c1","closed":false}]}"#),
+                .status(
+                    200,
+                    body:
+                        #"{"results":[{"id":"item-0","feedId":"team:x","closed":true},{"id":"item-1","feedId":"channel:c1","closed":false}]}"#
+                ),
                 .status(200, body: "{}"))
             _ = try await harness.deliverBird(
                 BirdPayload.contactMessage(conversation: "c-vip", message: "m1", text: "vip please", at: clock.iso))
             let requests = try await harness.bird.waitForRequests(count: 5)
-            #expect(requests.map { "\($0.method) \($0.path)" } == [
-                "POST /workspaces/ws-1/conversations/c-vip/messages",
-                "POST /workspaces/ws-1/conversations/c-vip/participants",
-                "PATCH /workspaces/ws-1/conversations/c-vip",
-                "POST /workspaces/ws-1/search/feed-items",
-                "PATCH /workspaces/ws-1/feeds/channel:c1/items/item-1",
-            ])
+            #expect(
+                requests.map { "\($0.method) \($0.path)" } == [
+                    "POST /workspaces/ws-1/conversations/c-vip/messages",
+                    "POST /workspaces/ws-1/conversations/c-vip/participants",
+                    "PATCH /workspaces/ws-1/conversations/c-vip",
+                    "POST /workspaces/ws-1/search/feed-items",
+                    "PATCH /workspaces/ws-1/feeds/channel:c1/items/item-1",
+                ])
             #expect(requests[1].json == .object(["type": .string("user"), "id": .string("2f1c0e5a-agent-7")]))
             let attributes = try #require(requests[2].json?["attributes"])
             #expect(attributes["team"] == .string("vip"))

@@ -17,7 +17,8 @@ struct RuntimeDeliveryTests {
             #expect(second.status == 200)
             #expect(String(decoding: second.body, as: UTF8.self).contains("duplicate"))
 
-            let bird = BirdPayload.contactMessage(conversation: "c-dup", message: "m-dup", text: "hours?", at: clock.iso)
+            let bird = BirdPayload.contactMessage(
+                conversation: "c-dup", message: "m-dup", text: "hours?", at: clock.iso)
             #expect(try await harness.deliverBird(bird) == 200)
             #expect(try await harness.deliverBird(bird) == 200)
             await harness.settle()
@@ -42,10 +43,11 @@ struct RuntimeDeliveryTests {
             #expect(statuses == Array(repeating: 200, count: 20))
             await harness.settle()
             #expect(harness.bird.requests.count == 2)
-            #expect(harness.bird.requests.compactMap(\.reference).sorted() == [
-                "perch:bird:message:m-ten:faq/pricing:0",
-                "perch:messagebird:message.created:lm-ten:received:faq/pricing:0",
-            ])
+            #expect(
+                harness.bird.requests.compactMap(\.reference).sorted() == [
+                    "perch:bird:message:m-ten:faq/pricing:0",
+                    "perch:messagebird:message.created:lm-ten:received:faq/pricing:0",
+                ])
         }
     }
 

@@ -39,7 +39,8 @@ struct RuntimeStateTests {
         try await harness.run { harness in
             for (conversation, message) in [("c-once", "m1"), ("c-once", "m2"), ("c-other", "m3")] {
                 _ = try await harness.deliverBird(
-                    BirdPayload.contactMessage(conversation: conversation, message: message, text: "hello", at: clock.iso))
+                    BirdPayload.contactMessage(
+                        conversation: conversation, message: message, text: "hello", at: clock.iso))
                 await harness.settle()
                 clock.advance(by: 3600)
             }
