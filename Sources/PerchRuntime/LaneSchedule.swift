@@ -52,7 +52,7 @@ struct LaneSchedule<Job> {
     private var nextTicket = 0
 
     init(queueLimit: Int, maxActiveLanes: Int) {
-        self.queueLimit = max(1, queueLimit)
+        self.queueLimit = queueLimit
         self.maxActiveLanes = max(1, maxActiveLanes)
     }
 

@@ -12,7 +12,7 @@ struct RuntimeActionsTests {
 
     @Test func keywordGetsItsReplySentAsParticipantTypeFlow() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             let status = try await harness.deliverBird(
                 BirdPayload.contactMessage(
@@ -35,7 +35,7 @@ struct RuntimeActionsTests {
 
     @Test func templateIsSentWithItsParametersInPlaceOfABody() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             _ = try await harness.deliverBird(
                 BirdPayload.contactMessage(conversation: "c-template", message: "m1", text: "any offer?", at: clock.iso)
@@ -64,7 +64,7 @@ struct RuntimeActionsTests {
                 send_template: { namespace: ns-1, name: spring_offer, language: en, params: ["{{ message.text }}"] }
             """)
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function) { $0.flowsPaths = [path] }
+        let harness = try await Harness.start(clock: clock) { $0.flowsPaths = [path] }
         try await harness.run { harness in
             let response = try await harness.post(
                 "/webhooks/messagebird",
@@ -84,7 +84,7 @@ struct RuntimeActionsTests {
 
     @Test func conversationUpdateClosesItWithAPatch() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             _ = try await harness.deliverBird(
                 BirdPayload.contactMessage(conversation: "c-close", message: "m1", text: "goodbye", at: clock.iso))
@@ -99,7 +99,7 @@ struct RuntimeActionsTests {
 
     @Test func legacyConversationUpdateArchives() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             _ = try await harness.post(
                 "/webhooks/messagebird",
@@ -136,7 +136,7 @@ struct RuntimeActionsTests {
                   - reply: "We'll call you back."
             """)
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function) { $0.flowsPaths = [path] }
+        let harness = try await Harness.start(clock: clock) { $0.flowsPaths = [path] }
         try await harness.run { harness in
             _ = try await harness.deliverBird(
                 BirdPayload.contactMessage(
@@ -167,7 +167,7 @@ struct RuntimeActionsTests {
                   - reply: "We'll call you back."
             """)
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function) { $0.flowsPaths = [path] }
+        let harness = try await Harness.start(clock: clock) { $0.flowsPaths = [path] }
         try await harness.run { harness in
             _ = try await harness.deliverBird(
                 BirdPayload.contactMessage(conversation: "c-http2", message: "m1", text: "callback", at: clock.iso))
@@ -181,7 +181,7 @@ struct RuntimeActionsTests {
 
     @Test func handoffAddsTheAgentSetsTheTeamAndAssignsTheFeedItem() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function) {
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock) {
             $0.runtime.assignThroughFeedItems = true
             $0.runtime.teamIDs = ["vip": "team-uuid-vip"]
         }
@@ -222,7 +222,7 @@ struct RuntimeActionsTests {
 
     @Test func aClosedConversationMakesTheReplyFailWithBirdsReasonInTheTrace() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             harness.bird.inject(
                 .status(422, body: #"{"code":"ConversationClosed","message":"conversation is closed"}"#))

@@ -8,7 +8,7 @@ import Testing
 struct RuntimeDeliveryTests {
     @Test func theSameWebhookTwiceGetsOneReply() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             let legacy = LegacyPayload.message(conversation: "lc-dup", message: "lm-dup", text: "hours?", at: clock.iso)
             let first = try await harness.post("/webhooks/messagebird", json: legacy)
@@ -29,7 +29,7 @@ struct RuntimeDeliveryTests {
 
     @Test func tenConcurrentDeliveriesGetOneReply() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             let legacy = LegacyPayload.message(conversation: "lc-ten", message: "lm-ten", text: "price", at: clock.iso)
             let bird = BirdPayload.contactMessage(conversation: "c-ten", message: "m-ten", text: "price", at: clock.iso)
@@ -53,7 +53,7 @@ struct RuntimeDeliveryTests {
 
     @Test func perchsOwnReplyEchoedBackTriggersNothing() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             // Legacy: the reply comes back as message.created with direction sent.
             let echo = LegacyPayload.message(
@@ -85,7 +85,7 @@ struct RuntimeDeliveryTests {
     @Test func aChainOfAutomatedActionsIsCapped() async throws {
         let clock = TestClock()
         let harness = try await Harness.start(
-            flows: ["Tests/PerchServerTests/Fixtures/runtime-rules.yaml"], now: clock.function
+            flows: ["Tests/PerchServerTests/Fixtures/runtime-rules.yaml"], clock: clock
         ) { $0.runtime.automationChainLimit = 3 }
         try await harness.run { harness in
             // Each PATCH would cause another conversation.updated in real Bird; five of them arrive.

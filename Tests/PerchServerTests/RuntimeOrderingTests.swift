@@ -8,7 +8,7 @@ import Testing
 struct RuntimeOrderingTests {
     @Test func hundredConcurrentEventsOfOneConversationAreHandledInArrivalOrder() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<100 {
@@ -43,7 +43,7 @@ struct RuntimeOrderingTests {
 
     @Test func otherConversationsProgressWhileOneIsStuck() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             // Conversation A's reply hangs at Bird; A's lane is blocked on it.
             harness.bird.inject(.hang)
@@ -77,7 +77,7 @@ struct RuntimeOrderingTests {
 
     @Test func fullQueueAnswers503WithRetryAfter() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function) { $0.runtime.queueLimit = 2 }
+        let harness = try await Harness.start(clock: clock) { $0.runtime.queueLimit = 2 }
         try await harness.run { harness in
             harness.bird.inject(.hang)
             func post(_ id: String) async throws -> (Int, String?) {

@@ -15,7 +15,7 @@ struct RuntimeStateTests {
 
     @Test func cooldownHoldsTheRuleBackUntilItHasPassed() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             func say(_ id: String) async throws {
                 _ = try await harness.deliverBird(
@@ -35,7 +35,7 @@ struct RuntimeStateTests {
 
     @Test func oncePerConversationFiresOnlyOnceInEachConversation() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             for (conversation, message) in [("c-once", "m1"), ("c-once", "m2"), ("c-other", "m3")] {
                 _ = try await harness.deliverBird(
@@ -50,7 +50,7 @@ struct RuntimeStateTests {
 
     @Test func dialogStateExpires() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function)
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock)
         try await harness.run { harness in
             func say(_ id: String, _ text: String) async throws {
                 _ = try await harness.deliverBird(
@@ -70,7 +70,7 @@ struct RuntimeStateTests {
     @Test func whatsappWindowBlocksFreeTextAfter24HoursUnlessThereIsAFallbackTemplate() async throws {
         let clock = TestClock()
         let channel = "wa-channel-1"
-        let harness = try await Harness.start(flows: [Self.rules], now: clock.function) {
+        let harness = try await Harness.start(flows: [Self.rules], clock: clock) {
             $0.runtime.whatsappChannelIDs = [channel]
         }
         try await harness.run { harness in
@@ -111,7 +111,7 @@ struct RuntimeStateTests {
 
     @Test func afterHandoffTheBotIsQuietUntilTheConversationIsClosedAndReopened() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function)
+        let harness = try await Harness.start(clock: clock)
         try await harness.run { harness in
             let conversation = "c-handoff"
             func say(_ id: String, _ text: String) async throws {
@@ -153,7 +153,7 @@ struct RuntimeStateTests {
 
     @Test func theBotAnswersAgainOnceTheHandoffPauseHasPassed() async throws {
         let clock = TestClock()
-        let harness = try await Harness.start(now: clock.function) { $0.runtime.handoffPause = .seconds(3600) }
+        let harness = try await Harness.start(clock: clock) { $0.runtime.handoffPause = .seconds(3600) }
         try await harness.run { harness in
             func say(_ id: String, _ text: String) async throws {
                 _ = try await harness.deliverBird(

@@ -113,17 +113,9 @@ enum LegacyPayload {
 }
 
 extension Harness {
-    /// Delivers a Bird platform webhook body as the ingress would, and answers with the status the
-    /// ingress gives for the outcome (200, or 503 when Perch cannot take it).
-    // The Bird platform endpoint (POST /webhooks/bird) is not on this branch yet; this goes straight
-    // to the runtime's EventSink with the same decoder the endpoint uses.
+    /// POSTs a Bird platform webhook body to `/webhooks/bird` and returns the HTTP status.
     func deliverBird(_ json: String) async throws -> Int {
-        let body = Array(json.utf8)
-        let event = try WebhookDecoder.bird(body, requestID: nil)
-        switch await application.runtime.ingest(Delivery(event: event, source: "bird", payload: body)) {
-        case .accepted, .duplicate: return 200
-        case .unavailable: return 503
-        }
+        try await post("/webhooks/bird", json: json).status
     }
 
     /// The explain trace kept for an event, once the event has been handled.

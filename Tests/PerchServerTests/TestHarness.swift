@@ -17,7 +17,7 @@ struct Harness {
 
     /// Starts Perch with `flows` (paths relative to the repository) against a new fake Bird API.
     static func start(
-        flows: [String] = ["flows"], now: @escaping @Sendable () -> Date = { Date() },
+        flows: [String] = ["flows"], logger: Logger? = nil, clock: TestClock? = nil,
         configure: (inout PerchConfiguration) -> Void = { _ in }
     ) async throws -> Harness {
         let bird = FakeBirdAPI()
@@ -34,8 +34,11 @@ struct Harness {
         configuration.runtime.workspaceID = "ws-1"
         configuration.runtime.flowID = "flow-1"
         configure(&configuration)
-        var logger = Logger(label: "perch-test")
-        logger.logLevel = .warning
+        var quiet = Logger(label: "perch-test")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
+        var now: @Sendable () -> Date = { Date() }
+        if let clock { now = clock.function }
         let application = try Application(configuration: configuration, logger: logger, now: now)
         try await application.start()
         return Harness(bird: bird, application: application, client: HTTPClient(), directory: directory)
