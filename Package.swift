@@ -101,7 +101,9 @@ let package = Package(
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
         .testTarget(
             name: "PerchServerTests",
-            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"]),
+            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"],
+            // Flow files the tests load by path (see Harness.repositoryRoot), not as resources.
+            exclude: ["Fixtures"]),
 
         // Benchmarks (run with their scripts; never part of the unit tests).
         .executableTarget(

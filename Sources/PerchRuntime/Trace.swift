@@ -6,6 +6,8 @@ public struct Trace: Sendable, Codable {
     public var eventKey: String
     public var eventName: String
     public var conversationID: String?
+    /// The inbox sequence: the event's place in arrival order (nil when it was not stored).
+    public var sequence: Int64?
     public var flowsVersion: String?
     public var receivedAt: Date
     /// Why no rule was tried at all (echo, hand-off pause), when that happened.
@@ -16,8 +18,9 @@ public struct Trace: Sendable, Codable {
     public var actions: [ActionOutcome]
     public var error: String?
 
-    public init(event: Event, receivedAt: Date) {
+    public init(event: Event, sequence: Int64? = nil, receivedAt: Date) {
         self.eventKey = event.key
+        self.sequence = sequence
         self.eventName = event.name
         self.conversationID = event.conversationID
         self.receivedAt = receivedAt

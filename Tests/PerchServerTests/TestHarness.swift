@@ -17,7 +17,8 @@ struct Harness {
 
     /// Starts Perch with `flows` (paths relative to the repository) against a new fake Bird API.
     static func start(
-        flows: [String] = ["flows"], logger: Logger? = nil, configure: (inout PerchConfiguration) -> Void = { _ in }
+        flows: [String] = ["flows"], logger: Logger? = nil, clock: TestClock? = nil,
+        configure: (inout PerchConfiguration) -> Void = { _ in }
     ) async throws -> Harness {
         let bird = FakeBirdAPI()
         try bird.start()
@@ -36,7 +37,9 @@ struct Harness {
         var quiet = Logger(label: "perch-test")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
-        let application = try Application(configuration: configuration, logger: logger)
+        var now: @Sendable () -> Date = { Date() }
+        if let clock { now = clock.function }
+        let application = try Application(configuration: configuration, logger: logger, now: now)
         try await application.start()
         return Harness(bird: bird, application: application, client: HTTPClient(), directory: directory)
     }
