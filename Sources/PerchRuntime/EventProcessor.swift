@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import PerchEvents
@@ -13,6 +14,7 @@ struct EventProcessor: Sendable {
     let actions: ActionRunner
     let now: @Sendable () -> Date
     let logger: Logger
+    let metrics: any MetricsFactory
 
     func process(_ job: Dispatcher.Job) async {
         let event = job.event
@@ -49,6 +51,7 @@ struct EventProcessor: Sendable {
 
         if let reason = EchoGuard(flowID: configuration.flowID).reason(event) {
             trace.skipped = reason
+            Counter(label: "perch_echoes_ignored_total", factory: metrics).increment()
             if record != stored { try await store.saveConversation(conversationKey, record) }
             return
         }
@@ -93,6 +96,10 @@ struct EventProcessor: Sendable {
             var ruleLogger = logger
             ruleLogger[metadataKey: "rule.id"] = "\(fired.key)"
             ruleLogger.info("rule fired")
+            Counter(
+                label: "perch_rules_fired_total", dimensions: [("flow", fired.flowID), ("rule", fired.ruleID)],
+                factory: metrics
+            ).increment()
             for (index, action) in fired.actions.enumerated() {
                 if case .stop = action {
                     trace.actions.append(ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .done))
@@ -117,6 +124,10 @@ struct EventProcessor: Sendable {
                 let outcome = await actions.run(
                     action, rule: fired, index: index, reference: reference, context: &context, logger: ruleLogger)
                 trace.actions.append(outcome)
+                Counter(
+                    label: "perch_actions_total",
+                    dimensions: [("kind", action.name), ("outcome", outcome.result.rawValue)], factory: metrics
+                ).increment()
                 if outcome.result != .done, let detail = outcome.detail {
                     ruleLogger.notice(
                         "action not done",

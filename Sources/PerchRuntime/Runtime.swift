@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import Foundation
 import Logging
@@ -21,10 +22,12 @@ public final class Runtime: EventSink {
     /// - Parameters:
     ///   - redecode: turns a stored inbox entry back into its event (recovery after a restart).
     ///   - now: the clock; tests inject one.
+    ///   - metrics: where rules fired, actions and echoes are counted.
     public init(
         configuration: RuntimeConfiguration, flows: FlowLibrary, store: any Store, bird: BirdClient,
         http: HTTPClient, redecode: @escaping @Sendable (InboxEntry) throws -> Event,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.configuration = configuration
         self.library = flows
@@ -36,7 +39,8 @@ public final class Runtime: EventSink {
         self.logger = logger
         let actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
         self.processor = EventProcessor(
-            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger)
+            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger,
+            metrics: metrics)
     }
 
     public func ingest(_ delivery: Delivery) async -> IngestOutcome {

@@ -35,11 +35,11 @@ public final class Application: Sendable {
         let http = HTTPClient(configuration: HTTPClientConfiguration())
         let bird = BirdClient(configuration: configuration.bird, http: http, logger: logger)
         let library = FlowLibrary(flows)
+        let metrics = MetricsRegistry()
         let runtime = Runtime(
             configuration: configuration.runtime, flows: library, store: store, bird: bird, http: http,
-            redecode: Ingress.decode, now: now, logger: logger)
+            redecode: Ingress.decode, now: now, logger: logger, metrics: metrics.factory)
         let shuttingDown = self.shuttingDown
-        let metrics = MetricsRegistry()
         // Filled in once the server exists: the scrape reads its counters.
         let serverBox = Mutex<HTTPServer?>(nil)
         let metricsText: @Sendable () async -> String = {

@@ -62,6 +62,18 @@ struct Settings {
             flowID: environment["BIRD_FLOW_ID"])
         configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
         configuration.runtime.flowID = environment["BIRD_FLOW_ID"] ?? ""
+        configuration.runtime.whatsappChannelIDs = Set(list(environment["BIRD_WHATSAPP_CHANNELS"]))
+        configuration.runtime.handoffPause = .seconds(
+            integer(environment, "PERCH_HANDOFF_PAUSE", default: 24 * 3600, in: 60...(30 * 24 * 3600)))
+        configuration.runtime.assignThroughFeedItems = environment["BIRD_ASSIGN_FEED_ITEMS"] == "true"
+        for pair in list(environment["BIRD_TEAM_IDS"]) {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            if parts.count == 2 {
+                configuration.runtime.teamIDs[parts[0]] = parts[1]
+            } else {
+                problem("BIRD_TEAM_IDS", "'\(pair)' is not name=team-id")
+            }
+        }
         if environment["BIRD_ACCESS_KEY"] != nil {
             if environment["BIRD_WORKSPACE_ID"] == nil {
                 problem("BIRD_WORKSPACE_ID", "is required with BIRD_ACCESS_KEY (replies go to /workspaces/{id}/...)")
@@ -81,6 +93,11 @@ struct Settings {
             }
         }
         shutdownGrace = .seconds(integer(environment, "PERCH_SHUTDOWN_GRACE", default: 20, in: 0...3600))
+    }
+
+    /// A comma-separated list, empty entries dropped.
+    private func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     private mutating func problem(_ setting: String, _ text: String) {
@@ -144,6 +161,10 @@ struct Settings {
             ("BIRD_WORKSPACE_ID", c.bird.workspaceID ?? "(unset)"),
             ("BIRD_FLOW_ID", c.bird.flowID ?? "(unset)"),
             ("BIRD_SIGNING_KEY", Self.mask(c.birdSigningKey)),
+            ("BIRD_WHATSAPP_CHANNELS", c.runtime.whatsappChannelIDs.sorted().joined(separator: ",")),
+            ("BIRD_TEAM_IDS", c.runtime.teamIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
+            ("BIRD_ASSIGN_FEED_ITEMS", String(c.runtime.assignThroughFeedItems)),
+            ("PERCH_HANDOFF_PAUSE", "\(c.runtime.handoffPause.components.seconds)"),
             ("MESSAGEBIRD_API_URL", c.bird.messageBirdAPIURL),
             ("MESSAGEBIRD_ACCESS_KEY", Self.mask(c.bird.messageBirdAccessKey)),
             ("MESSAGEBIRD_SIGNING_KEY", Self.mask(c.messageBirdSigningKey)),

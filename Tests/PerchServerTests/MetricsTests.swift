@@ -72,7 +72,14 @@ struct MetricsTests {
             #expect(try await harness.post("/webhooks/messagebird", json: big).status == 413)
             try await harness.bird.waitForRequests(count: 1)
 
-            let after = try await scrape(harness)
+            // The action is counted once Bird has answered; wait for that, not for a fixed time.
+            var after = try await scrape(harness)
+            let deadline = ContinuousClock.now + .seconds(10)
+            while after[#"perch_actions_total{kind="reply",outcome="done"}"#] == 0, ContinuousClock.now < deadline {
+                after = try await scrape(harness)
+            }
+            #expect(after[#"perch_actions_total{kind="reply",outcome="done"}"#] == 1)
+            #expect(after[#"perch_rules_fired_total{flow="faq",rule="connection-test"}"#] == 1)
             #expect(after[#"perch_events_received_total{generation="messagebird",kind="message"}"#] == 2)
             #expect(after["perch_events_deduped_total{}"] == 1)
             #expect(after[#"perch_events_rejected_total{reason="signature"}"#] == 1)
