@@ -33,6 +33,9 @@ struct ActionRunner: Sendable {
         switch action {
         case .reply(let reply):
             guard let conversationID = event.conversationID else {
+                if let request = channelReply(reply, event: event, reference: reference) {
+                    return await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+                }
                 return outcome.skipped("the event belongs to no conversation, so there is nothing to reply to")
             }
             if let closed = whatsappWindowClosed(context) {
@@ -317,5 +320,20 @@ extension Action {
         case .reply, .sendTemplate, .updateConversation, .handoff: true
         case .setState, .http, .stop: false
         }
+    }
+}
+
+extension ActionRunner {
+    /// A reply to a Bird channel event that belongs to no conversation (e.g. `whatsapp.inbound`): sent
+    /// through the channel straight to the contact who wrote.
+    func channelReply(_ reply: ReplyAction, event: Event, reference: ActionReference) -> BirdRequest? {
+        guard event.generation == .bird, let channelID = event.channelID,
+            let contact = event.raw.value(at: "payload.sender.contact"),
+            let key = contact["identifierKey"]?.stringValue, let value = contact["identifierValue"]?.stringValue
+        else { return nil }
+        return BirdRequest.sendChannelText(
+            OutgoingText(text: reply.text.render(event), buttons: reply.buttons), channelID: channelID,
+            workspaceID: configuration.workspaceID, identifierKey: key, identifierValue: value,
+            replyTo: event.messageID, reference: reference.description)
     }
 }

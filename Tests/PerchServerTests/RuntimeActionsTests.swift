@@ -238,3 +238,26 @@ struct RuntimeActionsTests {
         }
     }
 }
+
+@Suite("Replies to channel events")
+struct ChannelReplyTests {
+    /// A `whatsapp.inbound` event belongs to no conversation: the reply goes through the channel,
+    /// straight to the contact who wrote, as a reply to their message.
+    @Test func whatsappInboundIsAnsweredThroughTheChannel() async throws {
+        let body = try IngressTests.example("bird-whatsapp-inbound.json")
+            .replacingOccurrences(of: "Bonjour 👋 où est ma commande? ✨", with: "testing")
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            #expect(try await harness.post("/webhooks/bird", json: body).status == 200)
+            let sent = try #require(try await harness.bird.waitForRequests(count: 1).first)
+            #expect(sent.method == "POST")
+            #expect(sent.path == "/workspaces/ws-1/channels/8e046034-bca4-4f13-9a3c-5d2c1b0a9f8e/messages")
+            let json = try #require(sent.json)
+            #expect(json.value(at: "receiver.contacts.0.identifierKey") == .string("phonenumber"))
+            #expect(json.value(at: "receiver.contacts.0.identifierValue") == .string("+31612345678"))
+            #expect(json.value(at: "replyTo.id") == .string("7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"))
+            #expect(json.value(at: "body.text.text")?.stringValue?.contains("Perch is connected") == true)
+            #expect(json["reference"]?.stringValue?.hasPrefix("perch:") == true)
+        }
+    }
+}
