@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import Foundation
 import Logging
@@ -21,10 +22,12 @@ public final class Runtime: EventSink {
     /// - Parameters:
     ///   - redecode: turns a stored inbox entry back into its event (recovery after a restart).
     ///   - now: the clock; tests inject one.
+    ///   - metrics: where rules fired, actions and echoes are counted.
     public init(
         configuration: RuntimeConfiguration, flows: FlowLibrary, store: any Store, bird: BirdClient,
         http: HTTPClient, redecode: @escaping @Sendable (InboxEntry) throws -> Event,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.configuration = configuration
         self.library = flows
@@ -36,15 +39,16 @@ public final class Runtime: EventSink {
         self.logger = logger
         let actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
         self.processor = EventProcessor(
-            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger)
+            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger,
+            metrics: metrics)
     }
 
     public func ingest(_ delivery: Delivery) async -> IngestOutcome {
-        guard await dispatcher.reserve() else {
-            return .unavailable(reason: "Perch is at its queue limit; retry later")
-        }
         let event = delivery.event
         let lane = Self.lane(of: event)
+        guard let reservation = await dispatcher.reserve(lane: lane) else {
+            return .unavailable(reason: "Perch is at its queue limit or shutting down; retry later")
+        }
         let entry = InboxEntry(
             sequence: nil, key: event.key, conversationKey: lane, source: delivery.source,
             payload: delivery.payload, metadata: delivery.metadata, receivedAt: now())
@@ -52,35 +56,39 @@ public final class Runtime: EventSink {
         do {
             result = try await store.enqueue(entry)
         } catch {
-            await dispatcher.release()
+            await dispatcher.release(reservation)
             logger.error("store refused event", metadata: ["event.id": "\(event.key)", "error": "\(error)"])
             return .unavailable(reason: "the store cannot take events right now")
         }
         switch result {
         case .duplicate:
-            await dispatcher.release()
+            await dispatcher.release(reservation)
             return .duplicate
         case .accepted(let sequence):
-            await dispatcher.submit(Dispatcher.Job(event: event, sequence: sequence), lane: lane, reserved: true)
+            await dispatcher.submit(
+                Dispatcher.Job(event: event, sequence: sequence), lane: lane, reservation: reservation)
             return .accepted
         }
     }
 
     /// Queues every event that was acknowledged but not finished before the last stop, in arrival order,
     /// so each conversation's lane runs them in the order they came. Call it before the ingress takes
-    /// new events. Returns how many were queued.
+    /// new events (`Application.start` does). Returns how many were queued.
     @discardableResult
     public func recover() async throws -> Int {
-        // Paged, so a long backlog is not read in one go; the lanes keep arrival order across pages.
         var count = 0
-        var page = try await store.unfinished(limit: Self.recoveryPageSize)
-        while !page.isEmpty {
-            for entry in page {
+        var after: Int64 = 0
+        while true {
+            // Paged, so a long outage's backlog is not read into memory in one go.
+            let entries = try await store.unfinished(after: after, limit: 1000)
+            guard let last = entries.last else { break }
+            after = last.sequence ?? after
+            for entry in entries {
                 do {
                     let event = try redecode(entry)
                     await dispatcher.submit(
                         Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
-                        reserved: false)
+                        reservation: nil)
                     count += 1
                 } catch {
                     logger.error(
@@ -89,14 +97,11 @@ public final class Runtime: EventSink {
                     if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
                 }
             }
-            guard page.count == Self.recoveryPageSize, let last = page.last?.sequence else { break }
-            page = try await store.unfinished(after: last, limit: Self.recoveryPageSize)
+            if last.sequence == nil { break }
         }
         if count > 0 { logger.notice("recovered unfinished events", metadata: ["count": "\(count)"]) }
         return count
     }
-
-    static let recoveryPageSize = 1000
 
     /// Runs the dispatcher until `finish()` and the drain that follows are done.
     public func run() async {

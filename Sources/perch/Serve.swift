@@ -22,16 +22,15 @@ struct Serve: AsyncParsableCommand {
     var store: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
-        var logger = Logger(label: "perch")
-        logger.logLevel = .info
-        let configuration: PerchConfiguration
-        do {
-            configuration = try Self.configuration(from: Environment(), listen: listen, flows: flows, store: store)
-        } catch {
-            logger.critical("configuration error", metadata: ["error": "\(error)"])
+        let settings = Settings(environment: Environment(), listen: listen, flows: flows, store: store)
+        let logger = settings.bootstrapLogging()
+        guard settings.problems.isEmpty else {
+            for problem in settings.problems {
+                logger.critical("configuration error", metadata: ["setting": "\(problem.setting)", "problem": "\(problem.problem)"])
+            }
             throw ExitCode(2)
         }
+        let configuration = settings.configuration
         let application: Application
         do {
             application = try Application(configuration: configuration, logger: logger)
@@ -42,6 +41,7 @@ struct Serve: AsyncParsableCommand {
         try await application.start()
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT, SIGHUP])
         let received = signals.received
+        let grace = settings.shutdownGrace
         await withDiscardingTaskGroup { group in
             group.addTask {
                 // SIGHUP reloads the flows; the first SIGTERM or SIGINT starts a graceful shutdown.
@@ -51,76 +51,19 @@ struct Serve: AsyncParsableCommand {
                         continue
                     }
                     await application.shutdown()
-                    break
+                    // Past the grace period Perch stops anyway: what is unfinished stays in the inbox
+                    // and runs at the next start.
+                    // Cancelled when `run()` finished within the grace period: nothing more to do.
+                    guard (try? await Task.sleep(for: grace)) != nil else { return }
+                    logger.warning("shutdown grace period over; unfinished events stay in the inbox")
+                    Foundation.exit(0)
                 }
             }
             await application.run()
             signals.cancel()
+            group.cancelAll()
         }
         logger.notice("perch stopped")
-    }
-
-    static func configuration(from environment: Environment, listen: String?, flows: [String], store: String?) throws
-        -> PerchConfiguration
-    {
-        var configuration = PerchConfiguration()
-        if let text = listen ?? environment["PERCH_LISTEN"] {
-            guard let address = ListenAddress(parsing: text) else {
-                throw ConfigurationError(
-                    setting: "PERCH_LISTEN", problem: "'\(text)' is not host:port (e.g. 0.0.0.0:8080)")
-            }
-            configuration.listen = address
-        }
-        if !flows.isEmpty {
-            configuration.flowsPaths = flows
-        } else if let paths = environment["PERCH_FLOWS"] {
-            configuration.flowsPaths = paths.split(separator: ":").map(String.init)
-        }
-        if let path = store ?? environment["PERCH_STORE"] { configuration.storePath = path }
-        if let text = environment["PERCH_STORE_DURABILITY"] {
-            // `off` exists for benchmarks only: a power loss can corrupt the file.
-            guard let durability = Durability(rawValue: text.lowercased()), durability != .off else {
-                throw ConfigurationError(setting: "PERCH_STORE_DURABILITY", problem: "'\(text)' is not normal or full")
-            }
-            configuration.durability = durability
-        }
-        if let text = environment["PERCH_STORE_MAX_SIZE"] {
-            guard let megabytes = Int(text), megabytes > 0 else {
-                throw ConfigurationError(
-                    setting: "PERCH_STORE_MAX_SIZE", problem: "'\(text)' is not a positive number of megabytes")
-            }
-            configuration.storeMaximumSize = megabytes << 20
-        }
-        if let text = environment["PERCH_PRUNE_INTERVAL"] {
-            guard let seconds = Int(text), seconds > 0 else {
-                throw ConfigurationError(
-                    setting: "PERCH_PRUNE_INTERVAL", problem: "'\(text)' is not a positive number of seconds")
-            }
-            configuration.pruneInterval = .seconds(seconds)
-        }
-        if let text = environment["PERCH_RELOAD"] {
-            if text.lowercased() == "off" {
-                configuration.flowsWatchInterval = nil
-            } else if let seconds = Double(text), seconds > 0 {
-                configuration.flowsWatchInterval = .milliseconds(Int64(seconds * 1000))
-            } else {
-                throw ConfigurationError(
-                    setting: "PERCH_RELOAD", problem: "'\(text)' is neither a number of seconds nor off")
-            }
-        }
-        configuration.publicURL = environment["PERCH_PUBLIC_URL"]
-        configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
-        configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]
-        configuration.bird = BirdConfiguration(
-            birdAPIURL: environment["BIRD_API_URL"] ?? "https://api.bird.com",
-            messageBirdAPIURL: environment["MESSAGEBIRD_API_URL"] ?? "https://conversations.messagebird.com/v1",
-            birdAccessKey: environment["BIRD_ACCESS_KEY"],
-            messageBirdAccessKey: environment["MESSAGEBIRD_ACCESS_KEY"],
-            workspaceID: environment["BIRD_WORKSPACE_ID"],
-            flowID: environment["BIRD_FLOW_ID"])
-        configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
-        configuration.runtime.flowID = environment["BIRD_FLOW_ID"] ?? ""
-        return configuration
     }
 }
 

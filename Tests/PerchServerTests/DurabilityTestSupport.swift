@@ -9,7 +9,7 @@ import Synchronization
 import Testing
 
 /// Collects what Perch logs, so tests can check that an error was reported and where.
-final class LogCapture: Sendable {
+final class LogRecorder: Sendable {
     struct Entry: Sendable, CustomStringConvertible {
         var level: Logger.Level
         var message: String
@@ -55,7 +55,7 @@ final class LogCapture: Sendable {
     }
 
     private struct Handler: LogHandler {
-        let capture: LogCapture
+        let capture: LogRecorder
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
 
@@ -99,15 +99,6 @@ func withDeadline<T: Sendable>(
         group.cancelAll()
         return value
     }
-}
-
-/// A clock the test moves by hand.
-final class TestClock: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
-
-    var now: Date { current.withLock { $0 } }
-    func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    var function: @Sendable () -> Date { { self.now } }
 }
 
 /// A Perch application on 127.0.0.1 port 0 with a store file the test chooses, so that a second

@@ -31,7 +31,7 @@ struct ReloadTests {
         let file = try directory.write("flows/reload.yaml", Self.flow(reply: "version one"))
         let bird = FakeBirdAPI()
         try bird.start()
-        let capture = LogCapture()
+        let capture = LogRecorder()
         let perch = try await Perch.start(
             store: directory.path("perch.sqlite"), flows: [directory.path("flows")], bird: bird,
             logger: capture.logger())
@@ -75,7 +75,7 @@ struct ReloadTests {
         let file = try directory.write("flows/reload.yaml", Self.flow(reply: "still here"))
         let bird = FakeBirdAPI()
         try bird.start()
-        let capture = LogCapture()
+        let capture = LogRecorder()
         let perch = try await Perch.start(
             store: directory.path("perch.sqlite"), flows: [file], bird: bird, logger: capture.logger())
         let running = Task { await perch.application.run() }
@@ -126,7 +126,7 @@ struct ReloadTests {
         try directory.write("flows/reload.yaml", Self.flow(reply: "before"))
         let bird = FakeBirdAPI()
         try bird.start()
-        let capture = LogCapture()
+        let capture = LogRecorder()
         let perch = try await Perch.start(
             store: directory.path("perch.sqlite"), flows: [directory.path("flows")], bird: bird,
             logger: capture.logger(),
@@ -150,7 +150,7 @@ struct ReloadTests {
         defer { directory.remove() }
         let file = try directory.write("flows/reload.yaml", Self.flow(reply: "one"))
         let library = FlowLibrary(try FlowSet.load(paths: [directory.path("flows")]))
-        let capture = LogCapture()
+        let capture = LogRecorder()
         let reloader = FlowReloader(paths: [directory.path("flows")], library: library, logger: capture.logger())
         #expect(reloader.reloadIfChanged() == nil)
 

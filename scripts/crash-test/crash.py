@@ -200,6 +200,8 @@ def main():
             "PERCH_STORE_DURABILITY": arguments.durability,
             "PERCH_RELOAD": "off",
             "BIRD_API_URL": f"http://127.0.0.1:{fake_port}",
+            "BIRD_WORKSPACE_ID": "crash-test-workspace",
+            "BIRD_FLOW_ID": "crash-test-flow",
             "MESSAGEBIRD_API_URL": f"http://127.0.0.1:{fake_port}/v1",
             "MESSAGEBIRD_SIGNING_KEY": SIGNING_KEY,
         }
@@ -296,7 +298,7 @@ def main():
         with open(os.path.join(workdir, f"perch-{run}.log"), errors="replace") as log:
             for line in log:
                 if "recovered unfinished events" in line:
-                    found = re.search(r"count=(\d+)", line)
+                    found = re.search(r'count"?[=:]\s*"?(\d+)', line)  # text or JSON log lines
                     recovered += int(found.group(1)) if found else 0
 
     sends = read_sends(request_log)
