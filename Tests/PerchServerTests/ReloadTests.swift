@@ -208,6 +208,48 @@ struct ReloadTests {
         #expect(library.flows.version == after)
     }
 
+    @Test func anEventInFlightDuringAReloadFinishesOnTheFlowsItStartedWith() async throws {
+        func twoReplies(_ prefix: String) -> String {
+            "flow: reload\nrules:\n  - id: hello\n    when: { keywords: [hello] }\n    do:\n"
+                + "      - reply: \"\(prefix)-1\"\n      - reply: \"\(prefix)-2\"\n"
+        }
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let file = try directory.write("flows/reload.yaml", twoReplies("old"))
+        let bird = FakeBirdAPI()
+        try bird.start()
+        bird.inject(.hang)
+        let perch = try await Perch.start(store: directory.path("perch.sqlite"), flows: [file], bird: bird)
+        let running = Task { await perch.application.run() }
+
+        // The first event stops in its first reply; the flows change meanwhile.
+        #expect(try await perch.postMessage(id: "m1", conversation: "c1", text: "hello").status == 200)
+        try await bird.waitForRequests(count: 1)
+        try Data(twoReplies("new").utf8).write(to: URL(fileURLWithPath: file))
+        guard case .swapped(let old, let new) = perch.application.reloader.reload(trigger: "test") else {
+            Issue.record("expected a swap")
+            return
+        }
+        // A new event runs on the new flows at once.
+        #expect(try await perch.postMessage(id: "m2", conversation: "c2", text: "hello").status == 200)
+        #expect(replyTexts(try await bird.waitForRequests(count: 3)).suffix(2) == ["new-1", "new-2"])
+
+        // Released (its reply fails, and so does the next one: the fake is gone), the first event
+        // carries on with the second reply of the flows it started with.
+        await bird.shutdown()
+        await perch.application.runtime.dispatcher.waitUntilIdle()
+        let store = perch.application.runtime.store
+        let failed = try await store.outbox(limit: 10).map(\.request)
+        #expect(failed.count == 2)
+        #expect(failed.first?.contains("old-1") == true)
+        #expect(failed.last?.contains("old-2") == true)
+        let trace = try #require(try await store.trace(eventKey: "messagebird:message.created:m1:received"))
+        #expect(try JSONValue(parsing: Array(trace.utf8))["flowsVersion"]?.stringValue == old)
+        #expect(old != new)
+
+        await perch.stop(running: running)
+    }
+
     @Test func noRequestIsDroppedWhileTheFlowsReload() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
