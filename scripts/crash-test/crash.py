@@ -97,6 +97,7 @@ class Perch:
         self.process = None
         self.runs = 0
         self.up = threading.Event()
+        self.terminations = []  # (exit status, seconds) of each SIGTERM
 
     def start(self):
         self.runs += 1
@@ -123,6 +124,19 @@ class Perch:
         self.up.clear()
         self.process.send_signal(signal.SIGKILL)
         self.process.wait()
+
+    def terminate(self, grace):
+        """SIGTERM mid-load: Perch must finish what it has in flight and exit 0 within the grace period."""
+        self.up.clear()
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            status = self.process.wait(timeout=grace + 10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            fail(f"perch did not exit within {grace + 10} s of SIGTERM (grace {grace} s)")
+        elapsed = time.monotonic() - started
+        self.terminations.append((status, elapsed))
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -171,6 +185,14 @@ def main():
     parser.add_argument("--concurrency", type=int, default=16, help="webhooks in flight at once")
     parser.add_argument("--conversations", type=int, default=0, help="default: count / 4")
     parser.add_argument("--durability", default="normal", help="PERCH_STORE_DURABILITY")
+    parser.add_argument(
+        "--signal",
+        choices=["kill", "term"],
+        default="kill",
+        help="kill: SIGKILL mid-load (crash); term: SIGTERM mid-load (graceful stop, must exit 0 within "
+        "PERCH_SHUTDOWN_GRACE and send nothing twice)",
+    )
+    parser.add_argument("--grace", type=int, default=10, help="PERCH_SHUTDOWN_GRACE for --signal term")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, store)")
     parser.add_argument(
         "--strict",
@@ -199,6 +221,7 @@ def main():
             "PERCH_STORE": os.path.join(workdir, "perch.sqlite"),
             "PERCH_STORE_DURABILITY": arguments.durability,
             "PERCH_RELOAD": "off",
+            "PERCH_SHUTDOWN_GRACE": str(arguments.grace),
             "BIRD_API_URL": f"http://127.0.0.1:{fake_port}",
             "BIRD_WORKSPACE_ID": "crash-test-workspace",
             "BIRD_FLOW_ID": "crash-test-flow",
@@ -247,7 +270,10 @@ def main():
             threshold = count * (kill + 1) // (arguments.kills + 1)
             with lock:
                 lock.wait_for(lambda: acknowledged_count[0] >= threshold or len(first) == count)
-            perch.kill()
+            if arguments.signal == "term":
+                perch.terminate(arguments.grace)
+            else:
+                perch.kill()
             perch.start()
 
     started = time.monotonic()
@@ -317,12 +343,12 @@ def main():
     errors = sum(1 for outcome in first.values() if outcome.startswith("error"))
 
     print(
-        f"crash test: {count} sent, {len(acknowledged_first)} acknowledged, "
+        f"crash test ({'SIGTERM' if arguments.signal == 'term' else 'kill -9'}): {count} sent, {len(acknowledged_first)} acknowledged, "
         f"{len(acknowledged_first) - len(lost_first) - len(duplicated_first)} replied once, "
         f"{len(lost_first)} lost, {len(duplicated_first)} duplicated"
     )
     print(
-        f"  {arguments.kills} kill -9, {recovered} events recovered after restarts; first attempts without 200: "
+        f"  {arguments.kills} {'SIGTERM' if arguments.signal == 'term' else 'kill -9'}, {recovered} events recovered after restarts; first attempts without 200: "
         f"{no_answer} no answer, {errors} errors; of those {kept_without_200} had been kept (answered 'duplicate' "
         f"on retry); after retries {len(acknowledged)} acknowledged, {once} replied once, {len(lost)} lost, "
         f"{len(duplicated)} duplicated, {never_acknowledged} never acknowledged ({len(unexpected)} of them replied, "
@@ -338,7 +364,8 @@ def main():
         problems.append(f"lost: {lost[:10]}")
     if unexplained:
         problems.append(f"duplicated within one run of Perch: {unexplained[:10]}")
-    if in_window and arguments.strict:
+    # A graceful stop finishes its sends and records them, so nothing may be sent twice.
+    if in_window and (arguments.strict or arguments.signal == "term"):
         problems.append(f"sent again after a kill: {in_window[:10]}")
     if never_acknowledged:
         problems.append(f"{never_acknowledged} events never got a 200")
@@ -346,6 +373,12 @@ def main():
         problems.append(f"{unfinished} events left unfinished in the inbox")
     if status != 0:
         problems.append(f"perch exited with {status} after SIGTERM")
+    for number, (code, seconds) in enumerate(perch.terminations, 1):
+        print(f"  SIGTERM {number} under load: exit {code} after {seconds:.2f} s (grace {arguments.grace} s)")
+        if code != 0:
+            problems.append(f"perch exited with {code} after SIGTERM under load")
+        if seconds > arguments.grace + 2:
+            problems.append(f"perch took {seconds:.1f} s to stop, more than the {arguments.grace} s grace period")
     for problem in problems:
         print(f"crash test: FAILED: {problem}", file=sys.stderr)
     if problems or arguments.keep:
