@@ -20,6 +20,7 @@ public final class Application: Sendable {
     private let store: any Store
     private let logger: Logger
     private let shuttingDown = Flag()
+    private let poller: Poller?
 
     /// Loads the flows and opens the store; throws `FlowLoadError` (with every diagnostic) or `StoreError`.
     public init(
@@ -57,6 +58,9 @@ public final class Application: Sendable {
         self.http = http
         self.bird = bird
         self.runtime = runtime
+        self.poller = configuration.poll.map {
+            Poller(configuration: $0, client: bird, sink: runtime, store: store, now: now, logger: logger)
+        }
         for warning in flows.warnings {
             logger.warning("flow warning", metadata: ["diagnostic": "\(warning)"])
         }
@@ -86,7 +90,13 @@ public final class Application: Sendable {
 
     /// Handles events until `shutdown()`; then finishes what was accepted and stops the server.
     public func run() async {
-        await runtime.run()
+        await withDiscardingTaskGroup { group in
+            if let poller {
+                group.addTask { await poller.run() }
+            }
+            await runtime.run()
+            group.cancelAll()
+        }
         await server.shutdown()
         await store.close()
         await http.shutdown()

@@ -21,13 +21,17 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "SQLite store file (PERCH_STORE, default perch.sqlite).")
     var store: String?
 
+    @Option(name: .long, help: "Also poll the conversations API every INTERVAL, e.g. 30s (PERCH_POLL).")
+    var poll: String?
+
     func run() async throws {
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         var logger = Logger(label: "perch")
         logger.logLevel = .info
         let configuration: PerchConfiguration
         do {
-            configuration = try Self.configuration(from: Environment(), listen: listen, flows: flows, store: store)
+            configuration = try Self.configuration(
+                from: Environment(), listen: listen, flows: flows, store: store, poll: poll)
         } catch {
             logger.critical("configuration error", metadata: ["error": "\(error)"])
             throw ExitCode(2)
@@ -56,9 +60,9 @@ struct Serve: AsyncParsableCommand {
         logger.notice("perch stopped")
     }
 
-    static func configuration(from environment: Environment, listen: String?, flows: [String], store: String?) throws
-        -> PerchConfiguration
-    {
+    static func configuration(
+        from environment: Environment, listen: String?, flows: [String], store: String?, poll: String? = nil
+    ) throws -> PerchConfiguration {
         var configuration = PerchConfiguration()
         if let text = listen ?? environment["PERCH_LISTEN"] {
             guard let address = ListenAddress(parsing: text) else {
@@ -75,15 +79,18 @@ struct Serve: AsyncParsableCommand {
         configuration.publicURL = environment["PERCH_PUBLIC_URL"]
         configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
         configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]
-        configuration.bird = BirdConfiguration(
-            birdAPIURL: environment["BIRD_API_URL"] ?? "https://api.bird.com",
-            messageBirdAPIURL: environment["MESSAGEBIRD_API_URL"] ?? "https://conversations.messagebird.com/v1",
-            birdAccessKey: environment["BIRD_ACCESS_KEY"],
-            messageBirdAccessKey: environment["MESSAGEBIRD_ACCESS_KEY"],
-            workspaceID: environment["BIRD_WORKSPACE_ID"],
-            flowID: environment["BIRD_FLOW_ID"])
+        configuration.bird = BirdSettings.configuration(from: environment)
         configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
         configuration.runtime.flowID = environment["BIRD_FLOW_ID"] ?? ""
+        if let text = poll ?? environment["PERCH_POLL"] {
+            guard let interval = PollerConfiguration.parseInterval(text) else {
+                throw ConfigurationError(setting: "PERCH_POLL", problem: "'\(text)' is not an interval (e.g. 30s, 2m)")
+            }
+            let workspace = environment["BIRD_WORKSPACE_ID"] ?? ""
+            configuration.poll = PollerConfiguration(
+                interval: interval, generation: workspace.isEmpty ? .messagebird : .bird, workspaceID: workspace,
+                channelID: environment["BIRD_CHANNEL_ID"])
+        }
         return configuration
     }
 }
