@@ -159,7 +159,9 @@ public final class Poller: Sendable {
                 try await client.perform(request), generation: configuration.generation, requested: current)
             var times: [Date] = []
             for message in result.items {
-                guard let (event, payload) = Self.event(for: message, in: conversation, generation: configuration.generation)
+                guard
+                    let (event, payload) = Self.event(
+                        for: message, in: conversation, generation: configuration.generation)
                 else { continue }
                 if let time = event.occurredAt { times.append(time) }
                 guard event.direction == .incoming || event.sender?.type == "contact" else { continue }

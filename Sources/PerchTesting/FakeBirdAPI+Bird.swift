@@ -49,7 +49,8 @@ extension FakeBirdAPI {
         }
     }
 
-    static let birdNotFound = ServerResponse.json(404, #"{"code":"NotFound","message":"no such resource in the fake Bird API"}"#)
+    static let birdNotFound = ServerResponse.json(
+        404, #"{"code":"NotFound","message":"no such resource in the fake Bird API"}"#)
 
     /// `{results, nextPageToken}`; the token is the offset of the next page (opaque to clients).
     static func birdPage(_ items: [JSONValue], _ query: [String: String]) -> JSONValue {

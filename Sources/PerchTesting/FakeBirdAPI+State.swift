@@ -107,7 +107,8 @@ extension FakeBirdAPI {
 
 extension FakeBirdAPI.State {
     /// Creates the conversation when it does not exist yet.
-    mutating func ensureConversation(_ id: String, generation: Generation, at created: String, channelID: String? = nil) {
+    mutating func ensureConversation(_ id: String, generation: Generation, at created: String, channelID: String? = nil)
+    {
         guard conversations[id] == nil else { return }
         generations[id] = generation
         switch generation {

@@ -139,7 +139,8 @@ public final class FakeBirdAPI: Sendable {
                 for waiter in waiting { waiter.continuation.resume() }
                 _ = try? await group.next()
                 throw FakeBirdAPIError(
-                    message: "expected \(count) requests at the fake Bird API within \(timeout), got \(requests.count): "
+                    message:
+                        "expected \(count) requests at the fake Bird API within \(timeout), got \(requests.count): "
                         + requests.map(\.description).joined(separator: "; "))
             }
             return requests

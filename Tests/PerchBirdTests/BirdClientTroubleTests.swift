@@ -140,7 +140,8 @@ struct BirdClientTroubleTests {
     @Test func sequentialCallsUseOneConnection() async throws {
         try await ClientFixture.with { fixture in
             for index in 0..<20 {
-                _ = try await fixture.client.perform(ClientFixture.reply(index, generation: index % 2 == 0 ? .bird : .messagebird))
+                _ = try await fixture.client.perform(
+                    ClientFixture.reply(index, generation: index % 2 == 0 ? .bird : .messagebird))
             }
             #expect(fixture.fake.requests.count == 20)
             #expect(fixture.fake.connectionsAccepted == 1)

@@ -50,7 +50,8 @@ struct EndpointTests {
             }
             let listed = Page(
                 try await fixture.client.perform(
-                    .listMessages(conversationID: "c-1", page: PageRequest(limit: 10), generation: generation, workspaceID: "ws")),
+                    .listMessages(
+                        conversationID: "c-1", page: PageRequest(limit: 10), generation: generation, workspaceID: "ws")),
                 generation: generation, requested: PageRequest(limit: 10))
             #expect(listed.items.compactMap { $0["id"]?.stringValue } == ["m-2", "m-1", "m-0"])
             #expect(listed.next == nil)

@@ -34,7 +34,8 @@ struct RetryPolicyTests {
     @Test(arguments: [429, 500, 502, 503, 504])
     func retriesOverloadAndServerErrors(status: Int) {
         #expect(
-            policy.decision(afterAttempt: 1, error: Self.answered(status), jitter: 1) == .retry(after: .milliseconds(100)))
+            policy.decision(afterAttempt: 1, error: Self.answered(status), jitter: 1)
+                == .retry(after: .milliseconds(100)))
     }
 
     @Test(arguments: [400, 401, 403, 404, 409, 422])

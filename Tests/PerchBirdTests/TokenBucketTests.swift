@@ -52,7 +52,8 @@ struct TokenBucketTests {
 
     @Test func workspacesAndKindsHaveTheirOwnBudgets() async throws {
         let clock = VirtualClock()
-        let limiter = RateLimiter(limits: RateLimits(writesPerSecond: 1, readsPerSecond: 1, writeBurst: 1, readBurst: 1), clock: clock)
+        let limiter = RateLimiter(
+            limits: RateLimits(writesPerSecond: 1, readsPerSecond: 1, writeBurst: 1, readBurst: 1), clock: clock)
         #expect(try await limiter.acquire(scope: "a", kind: .write) == .zero)
         #expect(try await limiter.acquire(scope: "b", kind: .write) == .zero)
         #expect(try await limiter.acquire(scope: "a", kind: .read) == .zero)

@@ -90,8 +90,10 @@ struct PollerTests {
                 fixture.fake.addInboundMessage(
                     conversationID: "c-a", messageID: "a-\(index)", text: "question \(index)", generation: generation)
             }
-            fixture.fake.addInboundMessage(conversationID: "c-b", messageID: "b-0", text: "hours?", generation: generation)
-            fixture.fake.addInboundMessage(conversationID: "c-c", messageID: "c-0", text: "price?", generation: generation)
+            fixture.fake.addInboundMessage(
+                conversationID: "c-b", messageID: "b-0", text: "hours?", generation: generation)
+            fixture.fake.addInboundMessage(
+                conversationID: "c-c", messageID: "c-0", text: "price?", generation: generation)
             let store = MemoryStore()
             let sink = StoreSink(store: store)
             let report = await fixture.poller(generation, store: store, sink: sink).pollOnce()
@@ -158,7 +160,9 @@ struct PollerTests {
             // The webhook Bird sent for it, as the seeds show it.
             let webhook = JSONValue.object([
                 "type": .string("message.created"),
-                "conversation": .object(["id": .string("c-1"), "contactId": .string("contact-1"), "status": .string("active")]),
+                "conversation": .object([
+                    "id": .string("c-1"), "contactId": .string("contact-1"), "status": .string("active"),
+                ]),
                 "message": message,
             ])
             let body = Array(webhook.serialized().utf8)
@@ -174,7 +178,8 @@ struct PollerTests {
 
     @Test func birdPollKeyEqualsTheConversationUpdatedWebhookKey() async throws {
         try await Self.with { fixture in
-            fixture.fake.addInboundMessage(conversationID: "c-7", messageID: "msg-7", text: "agent please", generation: .bird)
+            fixture.fake.addInboundMessage(
+                conversationID: "c-7", messageID: "msg-7", text: "agent please", generation: .bird)
             let store = MemoryStore()
             let sink = StoreSink(store: store)
             #expect(await fixture.poller(.bird, store: store, sink: sink).pollOnce().accepted == 1)
@@ -192,14 +197,17 @@ struct PollerTests {
             #expect(polled.key == delivered.key)
             #expect(polled.text == "agent please")
             #expect(polled.conversationID == "c-7")
-            #expect(await sink.ingest(Delivery(event: delivered, source: "bird", payload: Array(webhook.utf8))) == .duplicate)
+            #expect(
+                await sink.ingest(Delivery(event: delivered, source: "bird", payload: Array(webhook.utf8)))
+                    == .duplicate)
         }
     }
 
     @Test func aPolledEventDecodesAgainFromItsStoredPayload() async throws {
         // Recovery after a crash decodes the stored payload with the webhook decoder of its source.
         try await Self.with { fixture in
-            fixture.fake.addInboundMessage(conversationID: "c-1", messageID: "m-1", text: "hello", generation: .messagebird)
+            fixture.fake.addInboundMessage(
+                conversationID: "c-1", messageID: "m-1", text: "hello", generation: .messagebird)
             let store = MemoryStore()
             let sink = StoreSink(store: store)
             _ = await fixture.poller(.messagebird, store: store, sink: sink).pollOnce()

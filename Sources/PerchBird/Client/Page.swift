@@ -65,7 +65,8 @@ extension BirdRequest {
     /// `path` with the query parameters appended, each form-encoded.
     static func path(_ path: String, query: [(String, String)]) -> String {
         guard !query.isEmpty else { return path }
-        return path + "?" + query.map { QueryEncoding.escape($0.0) + "=" + QueryEncoding.escape($0.1) }
+        return path + "?"
+            + query.map { QueryEncoding.escape($0.0) + "=" + QueryEncoding.escape($0.1) }
             .joined(separator: "&")
     }
 }
