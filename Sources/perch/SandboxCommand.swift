@@ -33,7 +33,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 ])
         }
         try fake.start()
-        print(
+        let banner =
             """
             Fake Bird API listening. Point Perch at it:
               export BIRD_API_URL=\(fake.birdURL)
@@ -42,7 +42,10 @@ struct SandboxCommand: AsyncParsableCommand {
             Add a customer message (for perch serve --poll):
               curl -d '{"conversationId":"c-1","text":"hours"}' \(fake.birdURL)/_fake/inbound
             Ctrl-C stops it.
-            """)
+
+            """
+        // Written at once (print would sit in stdout's buffer when it is a pipe).
+        FileHandle.standardOutput.write(Data(banner.utf8))
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         for await _ in signals.received { break }
         signals.cancel()

@@ -163,3 +163,21 @@ struct BirdClientTroubleTests {
         }
     }
 }
+
+@Suite("Bird API client: mistakes that retrying cannot fix")
+struct BirdClientConfigurationMistakeTests {
+    @Test func aMalformedBaseURLFailsAtOnce() async throws {
+        let http = HTTPClient()
+        let clock = VirtualClock()
+        let client = BirdClient(
+            configuration: BirdConfiguration(birdAPIURL: "/no-scheme", birdAccessKey: "key"), http: http,
+            logger: .init(label: "test"), clock: clock)
+        let error = await #expect(throws: BirdAPIError.self) {
+            try await client.perform(ClientFixture.reply())
+        }
+        #expect(error?.isRetryable == false)
+        #expect(error?.attempts == 1)
+        #expect(clock.sleeps.isEmpty)
+        await http.shutdown()
+    }
+}

@@ -5,6 +5,7 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
         case transport
         case timeout
         case notConfigured
+        case invalidRequest
         case cancelled
     }
 
@@ -24,7 +25,7 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch code {
         case .transport, .timeout: return true
-        case .notConfigured, .cancelled: return false
+        case .notConfigured, .invalidRequest, .cancelled: return false
         case .status: return status == 429 || (status ?? 0) >= 500
         }
     }
@@ -48,6 +49,10 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
         BirdAPIError(code: .timeout, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
     }
 
+    static func invalidRequest(_ message: String) -> BirdAPIError {
+        BirdAPIError(code: .invalidRequest, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
+    }
+
     static func notConfigured(_ message: String) -> BirdAPIError {
         BirdAPIError(code: .notConfigured, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
     }
@@ -64,6 +69,7 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
         case .timeout: text = "Bird did not answer in time"
         case .transport: text = "Bird could not be reached"
         case .notConfigured: text = "Bird is not configured"
+        case .invalidRequest: text = "the request to Bird cannot be sent"
         case .cancelled: text = "Bird call cancelled"
         }
         if let birdCode { text += " (code \(birdCode))" }

@@ -114,6 +114,8 @@ public final class BirdClient: Sendable {
                     timeout: configuration.requestTimeout))
         } catch let error as HTTPClientError {
             if error.isTimeout { throw .timeout(error.message) }
+            // A malformed URL or a failed TLS check does not heal by itself: check BIRD_API_URL.
+            if error == .invalidRequest || error == .tlsFailed { throw .invalidRequest(error.message) }
             throw .transport(error.message)
         } catch {
             if error is CancellationError { throw .cancelled() }
