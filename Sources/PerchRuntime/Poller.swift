@@ -13,7 +13,7 @@ import PerchStore
 /// message has, and the inbox's dedupe drops whichever comes second. The delivery's source is the
 /// webhook endpoint's (`bird`, `messagebird`), so recovery after a crash decodes it the same way.
 ///
-/// A cursor (the newest message time handled) is kept in the store, under a conversation record
+/// A cursor (the start of the last complete poll, or the newest message handled) is kept in the store, under a conversation record
 /// named ``cursorKey``, so a restart reads only what is new; messages within ``PollerConfiguration/overlap``
 /// of it are read again and dropped by dedupe, which catches messages that show up late.
 ///
@@ -77,6 +77,7 @@ public final class Poller: Sendable {
     /// sink oldest first and moves the cursor past what was taken.
     public func pollOnce() async -> PollReport {
         var report = PollReport()
+        let startedAt = now()
         let since: Date
         do {
             since = try await loadCursor()
@@ -121,7 +122,9 @@ public final class Poller: Sendable {
             }
             if let time = candidate.event.occurredAt, time > newest { newest = time }
         }
-        await saveCursor(newest)
+        // Everything up to the start of this poll was read: the next one need not look further back
+        // than that (minus the overlap), so quiet conversations stop costing list calls.
+        await saveCursor(max(newest, startedAt))
         return report
     }
 

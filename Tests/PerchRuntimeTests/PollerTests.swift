@@ -151,6 +151,26 @@ struct PollerTests {
         }
     }
 
+    @Test func quietConversationsStopCostingMessageReads() async throws {
+        try await Self.with { fixture in
+            fixture.fake.addInboundMessage(conversationID: "c-1", messageID: "m-1", text: "hi", generation: .bird)
+            let store = MemoryStore()
+            let sink = StoreSink(store: store)
+            let clock = Mutex(Date())
+            let poller = Poller(
+                configuration: PollerConfiguration(generation: .bird, workspaceID: "ws"), client: fixture.client,
+                sink: sink, store: store, now: { clock.withLock { $0 } }, logger: Logger(label: "test"))
+            #expect(await poller.pollOnce().conversationsRead == 1)
+            // An hour later: this poll still looks back to the last one, the next one no longer does.
+            clock.withLock { $0 = $0.addingTimeInterval(3600) }
+            #expect(await poller.pollOnce().conversationsRead == 1)
+            let third = await poller.pollOnce()
+            #expect(third.conversationsListed == 1)
+            #expect(third.conversationsRead == 0)
+            #expect(sink.accepted.count == 1)
+        }
+    }
+
     @Test func aMessageThatArrivedByWebhookIsNotProcessedAgain() async throws {
         try await Self.with { fixture in
             let message = fixture.fake.addInboundMessage(
