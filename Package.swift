@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries from Debian's -dev packages (installed by scripts/install-deps).
@@ -41,6 +43,7 @@ let package = Package(
                 "Curl", "PerchEvents",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         // The store: inbox, dedupe keys, conversation state, outbox, traces. SQLite through GRDB.
         .target(
@@ -54,12 +57,15 @@ let package = Package(
             dependencies: [
                 "PerchEvents", "PerchFlows", "PerchBird", "PerchStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]),
         .target(
             name: "PerchServer",
             dependencies: [
                 "MicroHTTP", "PerchEvents", "PerchBird", "PerchFlows", "PerchRuntime", "PerchStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         .target(
             name: "PerchTesting",
@@ -84,7 +90,7 @@ let package = Package(
         .executableTarget(name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird"], path: "Fuzz/Sources"),
 
         // One test target per library target.
-        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP"]),
+        .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "PerchTesting"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "MicroHTTP"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "PerchEventsTests", dependencies: ["PerchEvents"], resources: [.copy("Fixtures")]),
@@ -95,7 +101,9 @@ let package = Package(
         .testTarget(name: "PerchRuntimeTests", dependencies: ["PerchRuntime", "PerchTesting"]),
         .testTarget(
             name: "PerchServerTests",
-            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"]),
+            dependencies: ["PerchServer", "PerchRuntime", "PerchTesting", "Curl", "PerchFlows"],
+            // Flow files the tests load by path (see Harness.repositoryRoot), not as resources.
+            exclude: ["Fixtures"]),
 
         // Benchmarks (run with their scripts; never part of the unit tests).
         // Sends per second through BirdClient against the fake Bird API (Benchmarks/client/run).

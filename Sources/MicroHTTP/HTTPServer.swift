@@ -43,6 +43,8 @@ public final class HTTPServer: Sendable {
 
     /// TCP connections accepted since start.
     public var connectionsAccepted: Int { core.connectionsAccepted.load(ordering: .relaxed) }
+    /// Requests answered 413 (body over `maxBodySize`) since start; the handler never saw them.
+    public var bodiesTooLarge: Int { core.bodiesTooLarge.load(ordering: .relaxed) }
 
     /// TCP connections open now.
     public var connectionsOpen: Int { core.connectionsOpen.load(ordering: .relaxed) }

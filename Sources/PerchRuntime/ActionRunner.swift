@@ -10,8 +10,7 @@ import PerchStore
 struct ActionContext: Sendable {
     var event: Event
     var time: Date
-    /// The customer's last inbound message, for WhatsApp's 24-hour window.
-    var lastInbound: Date?
+    /// What Perch remembers about the conversation; actions change it (state, hand-off, status).
     var record: ConversationRecord
 }
 
@@ -27,36 +26,255 @@ struct ActionRunner: Sendable {
         logger: Logger
     ) async -> ActionOutcome {
         var logger = logger
-        logger[metadataKey: "action.kind"] = "\(action.kind)"
-        let outcome = ActionOutcome(rule: rule.key, index: index, kind: action.kind, result: .done)
+        logger[metadataKey: "action.kind"] = "\(action.name)"
+        let outcome = ActionOutcome(rule: rule.key, index: index, kind: action.name, result: .done)
         let event = context.event
+        let flowID = rule.participantID ?? configuration.flowID
         switch action {
         case .reply(let reply):
             guard let conversationID = event.conversationID else {
-                return outcome.skipped("the event belongs to no conversation")
+                if let request = channelReply(reply, event: event, reference: reference) {
+                    return await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+                }
+                return outcome.skipped("the event belongs to no conversation, so there is nothing to reply to")
             }
-            if event.platform == "whatsapp", let last = context.lastInbound,
-                context.time.timeIntervalSince(last) > configuration.whatsappWindow.seconds
-            {
-                return outcome.skipped(
-                    "WhatsApp's 24-hour window closed: the customer last wrote at \(last.formatted(.iso8601))")
+            if let closed = whatsappWindowClosed(context) {
+                guard let fallback = reply.fallbackTemplate else {
+                    return outcome.skipped(closed + "; free text is not allowed and the reply has no fallback_template")
+                }
+                var sent = await sendTemplate(
+                    fallback, conversationID: conversationID, flowID: flowID, reference: reference, outcome: outcome,
+                    event: event, logger: logger)
+                if sent.result == .done { sent.detail = closed + "; sent the fallback template instead" }
+                return sent
             }
             let request = BirdRequest.sendText(
                 OutgoingText(text: reply.text.render(event), buttons: reply.buttons),
                 conversationID: conversationID, generation: event.generation,
-                workspaceID: configuration.workspaceID, flowID: rule.participantID ?? configuration.flowID,
-                reference: reference.description)
-            context.record.automatedChain += 1
+                workspaceID: configuration.workspaceID, flowID: flowID, reference: reference.description)
             return await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+
+        case .sendTemplate(let template):
+            guard let conversationID = event.conversationID else {
+                return outcome.skipped("the event belongs to no conversation, so there is nowhere to send a template")
+            }
+            return await sendTemplate(
+                template, conversationID: conversationID, flowID: flowID, reference: reference, outcome: outcome,
+                event: event, logger: logger)
+
+        case .updateConversation(let update):
+            guard let conversationID = event.conversationID else {
+                return outcome.skipped("the event belongs to no conversation, so there is none to update")
+            }
+            let change = ConversationChange(
+                status: update.status, name: update.name?.render(event),
+                attributes: update.attributes.mapValues { .string($0.render(event)) })
+            guard
+                let request = BirdRequest.updateConversation(
+                    change, conversationID: conversationID, generation: event.generation,
+                    workspaceID: configuration.workspaceID)
+            else {
+                return outcome.skipped("the legacy MessageBird API can change only a conversation's status")
+            }
+            var result = await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+            if result.result == .done {
+                if let status = request.body?["status"]?.stringValue { context.record.apply(status: status) }
+                if event.generation == .messagebird, change.name != nil || !change.attributes.isEmpty {
+                    result.detail =
+                        "the legacy MessageBird API has no conversation name or attributes; only the status was changed"
+                }
+            }
+            return result
+
+        case .handoff(let handoff):
+            return await hand(handoff, outcome: outcome, reference: reference, context: &context, logger: logger)
+
         case .setState(let change):
             context.record.state = change.name
-            context.record.stateExpiresAt = change.expiry.map { context.time.addingTimeInterval($0.seconds) }
+            context.record.stateExpiresAt =
+                change.name == nil ? nil : change.expiry.map { context.time.addingTimeInterval($0.seconds) }
             return outcome
+
+        case .http(let call):
+            return await callURL(call, outcome: outcome, event: event, logger: logger)
+
         case .stop:
             return outcome
-        default:
-            return outcome.skipped("the \(action.kind) action is not carried out by this version of Perch yet")
         }
+    }
+
+    // MARK: Templates
+
+    private func sendTemplate(
+        _ template: TemplateAction, conversationID: String, flowID: String, reference: ActionReference,
+        outcome: ActionOutcome, event: Event, logger: Logger
+    ) async -> ActionOutcome {
+        let request: BirdRequest
+        switch (template, event.generation) {
+        case (.bird(let bird), .bird):
+            request = BirdRequest.sendTemplate(
+                OutgoingBirdTemplate(
+                    projectID: bird.project, version: bird.version, locale: bird.locale,
+                    parameters: bird.parameters.mapValues { $0.render(event) }),
+                conversationID: conversationID, workspaceID: configuration.workspaceID, flowID: flowID,
+                reference: reference.description)
+        case (.legacy(let hsm), .messagebird):
+            request = BirdRequest.sendHSM(
+                OutgoingHSM(
+                    namespace: hsm.namespace, templateName: hsm.name, languageCode: hsm.language,
+                    params: hsm.params.map { $0.render(event) }),
+                conversationID: conversationID, reference: reference.description)
+        case (.bird, .messagebird):
+            return outcome.skipped(
+                "the template is a Bird platform template (project, locale) but the event came from the legacy MessageBird API; give namespace, name and language instead"
+            )
+        case (.legacy, .bird):
+            return outcome.skipped(
+                "the template is a legacy MessageBird template (namespace, name) but the event came from the Bird platform; give project and locale instead"
+            )
+        }
+        return await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+    }
+
+    // MARK: Hand-off
+
+    private func hand(
+        _ handoff: HandoffAction, outcome: ActionOutcome, reference: ActionReference, context: inout ActionContext,
+        logger: Logger
+    ) async -> ActionOutcome {
+        let event = context.event
+        // The bot goes quiet whatever the routing calls do: the customer asked for a person.
+        context.record.handoffActive = true
+        context.record.handoffAt = context.time
+        context.record.handoffTeam = handoff.team
+        guard let conversationID = event.conversationID else {
+            return outcome.skipped("the event belongs to no conversation; the bot is paused but nothing was routed")
+        }
+        guard event.generation == .bird else {
+            var done = outcome
+            done.detail = "the legacy MessageBird API has no teams or agents; the bot is paused in this conversation"
+            return done
+        }
+        let note = handoff.note?.render(event)
+        var calls: [BirdRequest] = []
+        if let agent = handoff.agent {
+            calls.append(
+                .addUserParticipant(
+                    userID: agent, conversationID: conversationID, workspaceID: configuration.workspaceID)
+            )
+        }
+        var info: [String: JSONValue] = ["at": .string(context.time.formatted(.iso8601))]
+        if let team = handoff.team { info["team"] = .string(team) }
+        if let agent = handoff.agent { info["agent"] = .string(agent) }
+        if let note { info["note"] = .string(note) }
+        var attributes: [String: JSONValue] = ["handoff": .object(info)]
+        if let team = handoff.team { attributes["team"] = .string(team) }
+        if let request = BirdRequest.updateConversation(
+            ConversationChange(attributes: attributes), conversationID: conversationID, generation: .bird,
+            workspaceID: configuration.workspaceID)
+        {
+            calls.append(request)
+        }
+        var details: [String] = []
+        for request in calls {
+            let result = await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+            if result.result == .failed { details.append("\(request.endpoint): \(result.detail ?? "failed")") }
+        }
+        if configuration.assignThroughFeedItems, handoff.team != nil || handoff.agent != nil {
+            if let problem = await assign(
+                conversationID: conversationID, team: handoff.team, agent: handoff.agent, logger: logger)
+            {
+                details.append(problem)
+            }
+        }
+        guard details.isEmpty else {
+            var failed = outcome
+            failed.result = .failed
+            failed.detail = "the bot is paused, but routing failed: " + details.joined(separator: "; ")
+            return failed
+        }
+        return outcome
+    }
+
+    /// The Collaborations feed-item recipe: find the conversation's open feed item, assign it.
+    /// Returns what went wrong, or nil.
+    private func assign(conversationID: String, team: String?, agent: String?, logger: Logger) async -> String? {
+        let found: BirdResponse
+        do {
+            found = try await bird.perform(
+                .searchFeedItems(conversationID: conversationID, workspaceID: configuration.workspaceID))
+        } catch {
+            logger.warning("feed item search failed", metadata: ["error": "\(error)"])
+            return "search_feed_items: \(error)"
+        }
+        var items: [JSONValue] = []
+        if case .array(let results)? = found.body?["results"] { items = results }
+        guard
+            let item = items.first(where: { $0["closed"] != JSONValue.bool(true) }),
+            let itemID = item["id"]?.stringValue, let feedID = item["feedId"]?.stringValue
+        else {
+            return "search_feed_items: Bird has no open feed item for this conversation"
+        }
+        do {
+            _ = try await bird.perform(
+                .assignFeedItem(
+                    feedID: feedID, itemID: itemID, teamID: team.map { configuration.teamIDs[$0] ?? $0 },
+                    agentID: agent, workspaceID: configuration.workspaceID))
+            return nil
+        } catch {
+            logger.warning("feed item assignment failed", metadata: ["error": "\(error)"])
+            return "assign_feed_item: \(error)"
+        }
+    }
+
+    // MARK: HTTP
+
+    private func callURL(_ call: HTTPAction, outcome: ActionOutcome, event: Event, logger: Logger) async
+        -> ActionOutcome
+    {
+        var headers: [(name: String, value: String)] = call.headers.sorted { $0.key < $1.key }.map {
+            ($0.key, $0.value)
+        }
+        var body: [UInt8]?
+        if let template = call.body {
+            body = Array(template.render(event).serialized().utf8)
+            if !call.headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
+                headers.append(("Content-Type", "application/json"))
+            }
+        }
+        var failed = outcome
+        failed.result = .failed
+        do {
+            let response = try await http.execute(
+                ClientRequest(method: call.method, url: call.url, headers: headers, body: body, timeout: call.timeout))
+            guard (200..<300).contains(response.status) else {
+                logger.warning(
+                    "http action failed", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
+                failed.detail = "\(call.url) answered \(response.status)"
+                return failed
+            }
+            logger.info("action done", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
+            return outcome
+        } catch {
+            logger.warning("http action failed", metadata: ["http.url": "\(call.url)", "error": "\(error)"])
+            failed.detail = "\(call.url): \(error)"
+            return failed
+        }
+    }
+
+    // MARK: Bird
+
+    /// Why free text may not be sent now (WhatsApp's customer-service window), or nil when it may.
+    private func whatsappWindowClosed(_ context: ActionContext) -> String? {
+        let event = context.event
+        let isWhatsApp =
+            event.platform == "whatsapp" || event.channelID.map(configuration.whatsappChannelIDs.contains) == true
+        guard isWhatsApp else { return nil }
+        guard let last = context.record.lastInboundAt else {
+            return "WhatsApp's 24-hour window is not open: the customer has not written in this conversation"
+        }
+        guard context.time.timeIntervalSince(last) > configuration.whatsappWindow.seconds else { return nil }
+        return "WhatsApp's 24-hour window closed: the customer last wrote at \(last.formatted(.iso8601))"
     }
 
     private func send(
@@ -71,12 +289,15 @@ struct ActionRunner: Sendable {
             var failed = outcome
             failed.result = .failed
             failed.detail = error.description
-            _ = try? await store.addToOutbox(
-                OutboxItem(
-                    id: nil, reference: reference.description, eventKey: event.key,
-                    conversationID: event.conversationID, kind: outcome.kind,
-                    request: BirdRequestRecord(request).json(), lastError: error.description, attempts: 1,
-                    failedAt: Date()))
+            if error.isRetryable {
+                // Worth sending again later (`perch outbox retry`); a 4xx would only fail again.
+                _ = try? await store.addToOutbox(
+                    OutboxItem(
+                        id: nil, reference: reference.description, eventKey: event.key,
+                        conversationID: event.conversationID, kind: outcome.kind,
+                        request: BirdRequestRecord(request).json(), lastError: error.description, attempts: 1,
+                        failedAt: Date()))
+            }
             return failed
         }
     }
@@ -92,16 +313,27 @@ extension ActionOutcome {
 }
 
 extension Action {
-    /// The action's name as written in flow files.
-    var kind: String {
+    /// True for actions that make Bird do something in the conversation, which can cause further
+    /// events: these count towards the automation chain limit.
+    var reachesBird: Bool {
         switch self {
-        case .reply: "reply"
-        case .sendTemplate: "send_template"
-        case .updateConversation: "update_conversation"
-        case .handoff: "handoff"
-        case .setState: "set_state"
-        case .http: "http"
-        case .stop: "stop"
+        case .reply, .sendTemplate, .updateConversation, .handoff: true
+        case .setState, .http, .stop: false
         }
+    }
+}
+
+extension ActionRunner {
+    /// A reply to a Bird channel event that belongs to no conversation (e.g. `whatsapp.inbound`): sent
+    /// through the channel straight to the contact who wrote.
+    func channelReply(_ reply: ReplyAction, event: Event, reference: ActionReference) -> BirdRequest? {
+        guard event.generation == .bird, let channelID = event.channelID,
+            let contact = event.raw.value(at: "payload.sender.contact"),
+            let key = contact["identifierKey"]?.stringValue, let value = contact["identifierValue"]?.stringValue
+        else { return nil }
+        return BirdRequest.sendChannelText(
+            OutgoingText(text: reply.text.render(event), buttons: reply.buttons), channelID: channelID,
+            workspaceID: configuration.workspaceID, identifierKey: key, identifierValue: value,
+            replyTo: event.messageID, reference: reference.description)
     }
 }

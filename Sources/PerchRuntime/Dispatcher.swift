@@ -1,16 +1,17 @@
 import PerchEvents
 
 /// Hands each event to the lane of its conversation: events of one conversation run one at a time in
-/// arrival order, different conversations run in parallel up to a bound, and the total waiting is
-/// bounded so the ingress can push back (503) instead of queueing without limit.
+/// arrival order (the inbox sequence), different conversations run in parallel up to a bound, and
+/// the total waiting is bounded so the ingress can push back (503) instead of queueing without limit.
 ///
 /// `run()` owns every lane as a child task, so shutdown is a drain: `finish()` stops intake, and
-/// `run()` returns once every accepted event has been handled.
+/// `run()` returns once every accepted event has been handled. The bookkeeping is the pure
+/// ``LaneSchedule``; this actor only starts runners and resumes waiters.
 public actor Dispatcher {
     /// One event waiting in, or running on, a lane.
     public struct Job: Sendable {
         public var event: Event
-        /// The inbox sequence to mark done afterwards (nil when the event was not stored).
+        /// The inbox sequence (arrival order; marked done afterwards), nil when the event was not stored.
         public var sequence: Int64?
 
         public init(event: Event, sequence: Int64?) {
@@ -19,61 +20,45 @@ public actor Dispatcher {
         }
     }
 
+    /// A place in the queue held for one event while it is being stored.
+    public struct Reservation: Sendable {
+        let ticket: LaneSchedule<Job>.Ticket
+    }
+
     /// Handles one job; the dispatcher never runs two jobs of one lane at once.
     public typealias Handler = @Sendable (Job) async -> Void
 
-    private let queueLimit: Int
-    private let maxActiveLanes: Int
-    private var lanes: [String: [Job]] = [:]
-    private var waitingLanes: [String] = []
-    private var activeLanes = 0
-    private var queued = 0
-    private var reserved = 0
-    private var accepting = true
+    private var schedule: LaneSchedule<Job>
     private let ready: AsyncStream<String>
     private let readyContinuation: AsyncStream<String>.Continuation
-    private var drained: [CheckedContinuation<Void, Never>] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(queueLimit: Int, maxActiveLanes: Int) {
-        self.queueLimit = queueLimit
-        self.maxActiveLanes = maxActiveLanes
+        schedule = LaneSchedule(queueLimit: queueLimit, maxActiveLanes: maxActiveLanes)
         (ready, readyContinuation) = AsyncStream.makeStream(of: String.self)
     }
 
     /// Events queued or running right now.
-    public var depth: Int { queued }
+    public var depth: Int { schedule.queued }
     /// Conversations being handled right now.
-    public var activeConversations: Int { activeLanes }
+    public var activeConversations: Int { schedule.activeLanes }
 
-    /// Holds a place for an event about to be stored; false when the queue is full or closing.
-    public func reserve() -> Bool {
-        guard accepting, queued + reserved < queueLimit else { return false }
-        reserved += 1
-        return true
+    /// Holds a place for an event of `lane` about to be stored; nil when the queue is full or closing.
+    public func reserve(lane: String) -> Reservation? {
+        schedule.reserve(lane: lane).map(Reservation.init)
     }
 
-    /// Gives back a place taken by `reserve()` that will not be used.
-    public func release() {
-        reserved = max(0, reserved - 1)
-        closeIfDrained()
+    /// Gives back a place taken by `reserve(lane:)` that will not be used (duplicate, store failure).
+    public func release(_ reservation: Reservation) {
+        start(schedule.release(reservation.ticket))
+        settle()
     }
 
-    /// Queues a job on its conversation's lane. With `reserved`, it uses a place taken by `reserve()`;
-    /// without, it is admitted regardless of the limit (recovery of events already acknowledged).
-    public func submit(_ job: Job, lane: String, reserved usesReservation: Bool) {
-        if usesReservation { reserved = max(0, reserved - 1) }
-        queued += 1
-        if lanes[lane] != nil {
-            lanes[lane]!.append(job)
-            return
-        }
-        lanes[lane] = [job]
-        if activeLanes < maxActiveLanes {
-            activeLanes += 1
-            readyContinuation.yield(lane)
-        } else {
-            waitingLanes.append(lane)
-        }
+    /// Queues a job on its conversation's lane in sequence order. With a reservation it uses the
+    /// place taken by `reserve(lane:)`; without, it is admitted regardless of the limit (recovery of
+    /// events already acknowledged).
+    public func submit(_ job: Job, lane: String, reservation: Reservation?) {
+        start(schedule.submit(job, sequence: job.sequence, lane: lane, ticket: reservation?.ticket))
     }
 
     /// Runs lanes until `finish()` is called and everything accepted has been handled.
@@ -81,9 +66,10 @@ public actor Dispatcher {
         await withDiscardingTaskGroup { group in
             for await lane in ready {
                 group.addTask {
-                    while let job = await self.next(on: lane) {
+                    var finished = false
+                    while let job = await self.next(on: lane, finished: finished) {
                         await handler(job)
-                        await self.completed(on: lane)
+                        finished = true
                     }
                 }
             }
@@ -92,40 +78,31 @@ public actor Dispatcher {
 
     /// Stops taking new events; `run()` returns once the queued ones are done.
     public func finish() {
-        accepting = false
-        closeIfDrained()
+        schedule.stopAccepting()
+        settle()
     }
 
-    /// Waits until nothing is queued or running.
+    /// Waits until nothing is queued, running or being stored.
     public func waitUntilIdle() async {
-        if queued == 0 { return }
-        await withCheckedContinuation { drained.append($0) }
+        if schedule.isIdle { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    private func next(on lane: String) -> Job? {
-        guard let job = lanes[lane]?.first else {
-            lanes[lane] = nil
-            activeLanes -= 1
-            if !waitingLanes.isEmpty {
-                activeLanes += 1
-                readyContinuation.yield(waitingLanes.removeFirst())
-            }
-            return nil
-        }
+    private func next(on lane: String, finished: Bool) -> Job? {
+        let (job, others) = schedule.next(on: lane, finished: finished)
+        start(others)
+        if finished { settle() }
         return job
     }
 
-    private func completed(on lane: String) {
-        lanes[lane]?.removeFirst()
-        queued -= 1
-        if queued == 0 {
-            for waiter in drained { waiter.resume() }
-            drained.removeAll()
-            closeIfDrained()
-        }
+    private func start(_ lanes: [String]) {
+        for lane in lanes { readyContinuation.yield(lane) }
     }
 
-    private func closeIfDrained() {
-        if !accepting, queued == 0, reserved == 0 { readyContinuation.finish() }
+    private func settle() {
+        guard schedule.isIdle else { return }
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
+        if !schedule.accepting { readyContinuation.finish() }
     }
 }

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 import PerchEvents
@@ -13,10 +14,11 @@ struct EventProcessor: Sendable {
     let actions: ActionRunner
     let now: @Sendable () -> Date
     let logger: Logger
+    let metrics: any MetricsFactory
 
     func process(_ job: Dispatcher.Job) async {
         let event = job.event
-        var trace = Trace(event: event, receivedAt: now())
+        var trace = Trace(event: event, sequence: job.sequence, receivedAt: now())
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
@@ -39,39 +41,35 @@ struct EventProcessor: Sendable {
 
     private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws {
         let time = now()
-        let conversationKey = event.conversationID ?? event.contactID ?? event.key
+        let conversationKey = Runtime.lane(of: event)
         let stored = try await store.conversation(conversationKey)
         var record = stored ?? ConversationRecord()
 
-        if event.kind == .conversation, let status = event.conversationStatus {
-            if status != record.status, ["closed", "archived"].contains(status) {
-                // Closing ends the hand-off: when the customer comes back, the bot answers again.
-                record.handoffActive = false
-                record.state = nil
-            }
-            record.status = status
-        }
+        // Every generation reports the conversation's status on message events too; closing ends a
+        // hand-off, so a reopened conversation gets the bot back.
+        if let status = event.conversationStatus { record.apply(status: status) }
 
         if let reason = EchoGuard(flowID: configuration.flowID).reason(event) {
             trace.skipped = reason
+            Counter(label: "perch_echoes_ignored_total", factory: metrics).increment()
             if record != stored { try await store.saveConversation(conversationKey, record) }
             return
         }
 
-        var isFirstMessage = record.messagesSeen == 0
-        var lastInbound = record.lastInboundAt
+        let isFirstMessage = record.messagesSeen == 0
         if event.kind == .message, event.direction == .incoming {
-            isFirstMessage = record.messagesSeen == 0
             record.messagesSeen += 1
-            let at = event.occurredAt ?? time
+            // The customer-service window runs from when the customer wrote, not from when the
+            // webhook (maybe a retry) arrived; never from the future.
+            let at = min(event.occurredAt ?? time, time)
             record.lastInboundAt = max(record.lastInboundAt ?? at, at)
-            lastInbound = record.lastInboundAt
             record.automatedChain = 0
         }
 
         if record.handoffActive {
             if let since = record.handoffAt, time.timeIntervalSince(since) < configuration.handoffPause.seconds {
-                trace.skipped = "the bot is paused in this conversation since it was handed off at \(since.formatted(.iso8601))"
+                trace.skipped =
+                    "the bot is paused in this conversation: it was handed off\(record.handoffTeam.map { " to \($0)" } ?? "") at \(since.formatted(.iso8601)); it answers again once the conversation is closed and reopened, or after \(configuration.handoffPause)"
                 try await store.saveConversation(conversationKey, record)
                 return
             }
@@ -91,36 +89,60 @@ struct EventProcessor: Sendable {
                     state: record.state, isFirstMessage: isFirstMessage, ruleLastFired: record.ruleLastFired)))
         trace.explanation = decision.explanation
 
-        var context = ActionContext(event: event, time: time, lastInbound: lastInbound, record: record)
+        var context = ActionContext(event: event, time: time, record: record)
         rules: for fired in decision.fired {
             trace.firedRules.append(fired.key)
             context.record.ruleLastFired[fired.key] = time
             var ruleLogger = logger
             ruleLogger[metadataKey: "rule.id"] = "\(fired.key)"
             ruleLogger.info("rule fired")
+            Counter(
+                label: "perch_rules_fired_total", dimensions: [("flow", fired.flowID), ("rule", fired.ruleID)],
+                factory: metrics
+            ).increment()
             for (index, action) in fired.actions.enumerated() {
-                if case .stop = action { break rules }
-                if context.record.automatedChain >= configuration.automationChainLimit {
+                if case .stop = action {
+                    trace.actions.append(ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .done))
+                    break rules
+                }
+                if action.reachesBird, context.record.automatedChain >= configuration.automationChainLimit {
                     trace.actions.append(
                         ActionOutcome(
-                            rule: fired.key, index: index, kind: action.kind, result: .skipped,
-                            detail: "automation chain limit (\(configuration.automationChainLimit)) reached"))
+                            rule: fired.key, index: index, kind: action.name, result: .skipped,
+                            detail:
+                                "automation chain limit reached: \(context.record.automatedChain) automated actions in this conversation since the customer last wrote (limit \(configuration.automationChainLimit))"
+                        ))
+                    ruleLogger.warning("automation chain limit reached")
                     break rules
                 }
                 let reference = ActionReference(eventKey: event.key, ruleID: fired.key, actionIndex: index)
                 if try await store.isDone(reference: reference.description) {
                     trace.actions.append(
-                        ActionOutcome(rule: fired.key, index: index, kind: action.kind, result: .alreadyDone))
+                        ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue
                 }
                 let outcome = await actions.run(
                     action, rule: fired, index: index, reference: reference, context: &context, logger: ruleLogger)
                 trace.actions.append(outcome)
+                Counter(
+                    label: "perch_actions_total",
+                    dimensions: [("kind", action.name), ("outcome", outcome.result.rawValue)], factory: metrics
+                ).increment()
+                if outcome.result != .done, let detail = outcome.detail {
+                    ruleLogger.notice(
+                        "action not done",
+                        metadata: [
+                            "action.kind": "\(action.name)", "action.result": "\(outcome.result.rawValue)",
+                            "reason": "\(detail)",
+                        ])
+                }
                 if outcome.result == .done || outcome.result == .skipped {
                     try await store.recordDone(reference: reference.description, at: time)
                 }
+                if action.reachesBird, outcome.result == .done { context.record.automatedChain += 1 }
             }
         }
+        context.record.updatedAt = time
         try await store.saveConversation(conversationKey, context.record)
     }
 }

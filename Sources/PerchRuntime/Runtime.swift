@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import Foundation
 import Logging
@@ -21,10 +22,12 @@ public final class Runtime: EventSink {
     /// - Parameters:
     ///   - redecode: turns a stored inbox entry back into its event (recovery after a restart).
     ///   - now: the clock; tests inject one.
+    ///   - metrics: where rules fired, actions and echoes are counted.
     public init(
         configuration: RuntimeConfiguration, flows: FlowLibrary, store: any Store, bird: BirdClient,
         http: HTTPClient, redecode: @escaping @Sendable (InboxEntry) throws -> Event,
-        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger
+        now: @escaping @Sendable () -> Date = { Date() }, logger: Logger,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
         self.configuration = configuration
         self.library = flows
@@ -36,15 +39,16 @@ public final class Runtime: EventSink {
         self.logger = logger
         let actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
         self.processor = EventProcessor(
-            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger)
+            configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger,
+            metrics: metrics)
     }
 
     public func ingest(_ delivery: Delivery) async -> IngestOutcome {
-        guard await dispatcher.reserve() else {
-            return .unavailable(reason: "Perch is at its queue limit; retry later")
-        }
         let event = delivery.event
         let lane = Self.lane(of: event)
+        guard let reservation = await dispatcher.reserve(lane: lane) else {
+            return .unavailable(reason: "Perch is at its queue limit or shutting down; retry later")
+        }
         let entry = InboxEntry(
             sequence: nil, key: event.key, conversationKey: lane, source: delivery.source,
             payload: delivery.payload, metadata: delivery.metadata, receivedAt: now())
@@ -52,16 +56,17 @@ public final class Runtime: EventSink {
         do {
             result = try await store.enqueue(entry)
         } catch {
-            await dispatcher.release()
+            await dispatcher.release(reservation)
             logger.error("store refused event", metadata: ["event.id": "\(event.key)", "error": "\(error)"])
             return .unavailable(reason: "the store cannot take events right now")
         }
         switch result {
         case .duplicate:
-            await dispatcher.release()
+            await dispatcher.release(reservation)
             return .duplicate
         case .accepted(let sequence):
-            await dispatcher.submit(Dispatcher.Job(event: event, sequence: sequence), lane: lane, reserved: true)
+            await dispatcher.submit(
+                Dispatcher.Job(event: event, sequence: sequence), lane: lane, reservation: reservation)
             return .accepted
         }
     }
@@ -70,22 +75,31 @@ public final class Runtime: EventSink {
     /// Returns how many were queued.
     @discardableResult
     public func recover() async throws -> Int {
-        let entries = try await store.unfinished(limit: Int.max)
-        for entry in entries {
-            do {
-                let event = try redecode(entry)
-                await dispatcher.submit(
-                    Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
-                    reserved: false)
-            } catch {
-                logger.error(
-                    "stored event no longer decodes; dropping it",
-                    metadata: ["event.id": "\(entry.key)", "error": "\(error)"])
-                if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
+        var count = 0
+        var after: Int64 = 0
+        while true {
+            // Paged, so a long outage's backlog is not read into memory in one go.
+            let entries = try await store.unfinished(after: after, limit: 1000)
+            guard let last = entries.last else { break }
+            after = last.sequence ?? after
+            for entry in entries {
+                do {
+                    let event = try redecode(entry)
+                    await dispatcher.submit(
+                        Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
+                        reservation: nil)
+                    count += 1
+                } catch {
+                    logger.error(
+                        "stored event no longer decodes; dropping it",
+                        metadata: ["event.id": "\(entry.key)", "error": "\(error)"])
+                    if let sequence = entry.sequence { try await store.markDone(sequence: sequence) }
+                }
             }
+            if last.sequence == nil { break }
         }
-        if !entries.isEmpty { logger.notice("recovered unfinished events", metadata: ["count": "\(entries.count)"]) }
-        return entries.count
+        if count > 0 { logger.notice("recovered unfinished events", metadata: ["count": "\(count)"]) }
+        return count
     }
 
     /// Runs the dispatcher until `finish()` and the drain that follows are done.

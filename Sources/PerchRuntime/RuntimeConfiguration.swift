@@ -14,6 +14,15 @@ public struct RuntimeConfiguration: Sendable {
     public var whatsappWindow: Duration
     /// Automated actions in a row in one conversation without a customer message, at most.
     public var automationChainLimit: Int
+    /// Bird channels that are WhatsApp: Bird's conversation events name only the channel, and the
+    /// 24-hour window applies to these as well as to events whose platform is `whatsapp`.
+    public var whatsappChannelIDs: Set<String>
+    /// Also assign handed-off conversations through the Collaborations feed-item API (search the
+    /// conversation's feed item, then set its team and agent). Off by default: its request shapes are
+    /// not documented by Bird.
+    public var assignThroughFeedItems: Bool
+    /// Bird team ids by the team names flows use in `handoff`; a name without an entry is sent as is.
+    public var teamIDs: [String: String]
 
     public init(
         workspaceID: String = "",
@@ -22,7 +31,10 @@ public struct RuntimeConfiguration: Sendable {
         maxActiveConversations: Int = 256,
         handoffPause: Duration = .seconds(24 * 3600),
         whatsappWindow: Duration = .seconds(24 * 3600),
-        automationChainLimit: Int = 20
+        automationChainLimit: Int = 20,
+        whatsappChannelIDs: Set<String> = [],
+        assignThroughFeedItems: Bool = false,
+        teamIDs: [String: String] = [:]
     ) {
         self.workspaceID = workspaceID
         self.flowID = flowID
@@ -31,5 +43,8 @@ public struct RuntimeConfiguration: Sendable {
         self.handoffPause = handoffPause
         self.whatsappWindow = whatsappWindow
         self.automationChainLimit = automationChainLimit
+        self.whatsappChannelIDs = whatsappChannelIDs
+        self.assignThroughFeedItems = assignThroughFeedItems
+        self.teamIDs = teamIDs
     }
 }

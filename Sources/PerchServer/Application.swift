@@ -16,6 +16,9 @@ public final class Application: Sendable {
     public let runtime: Runtime
     public let bird: BirdClient
     private let server: HTTPServer
+    private let metricsServer: HTTPServer?
+    /// The application's metrics; `/metrics` renders them.
+    public let metrics: MetricsRegistry
     private let http: HTTPClient
     private let store: any Store
     private let logger: Logger
@@ -33,10 +36,28 @@ public final class Application: Sendable {
         let http = HTTPClient(configuration: HTTPClientConfiguration())
         let bird = BirdClient(configuration: configuration.bird, http: http, logger: logger)
         let library = FlowLibrary(flows)
+        let metrics = MetricsRegistry()
         let runtime = Runtime(
             configuration: configuration.runtime, flows: library, store: store, bird: bird, http: http,
-            redecode: Ingress.decode, now: now, logger: logger)
+            redecode: Ingress.decode, now: now, logger: logger, metrics: metrics.factory)
         let shuttingDown = self.shuttingDown
+        // Filled in once the server exists: the scrape reads its counters.
+        let serverBox = Mutex<HTTPServer?>(nil)
+        let metricsText: @Sendable () async -> String = {
+            let server = serverBox.withLock { $0 }
+            return metrics.render(
+                MetricsRegistry.Snapshot(
+                    queueDepth: await runtime.dispatcher.depth,
+                    activeConversations: await runtime.dispatcher.activeConversations,
+                    outboxSize: (try? await store.outbox(limit: 100_000).count) ?? 0,
+                    inboxLagSeconds: (try? await store.oldestUnfinishedAge(now: now()))?.map {
+                        Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
+                    } ?? 0,
+                    flowsVersion: library.flows.version,
+                    connectionsAccepted: server?.connectionsAccepted ?? 0,
+                    bodiesTooLarge: server?.bodiesTooLarge ?? 0))
+        }
+        let separateMetrics = configuration.metricsListen != nil
         let ingress = Ingress(
             sink: runtime,
             verifier: SignatureVerifier(
@@ -48,12 +69,32 @@ public final class Application: Sendable {
                 return Readiness(
                     flowsVersion: library.flows.version, flowsLoaded: true, storeError: storeError.map { "\($0)" },
                     shuttingDown: shuttingDown.isSet)
-            })
-        self.server = HTTPServer(
+            },
+            traces: { id in
+                guard let json = try? await store.trace(eventKey: id) else { return nil }
+                return Trace(json: json)
+            },
+            adminToken: configuration.adminToken, metrics: metrics.factory,
+            metricsText: separateMetrics ? nil : metricsText)
+        let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: configuration.listen.host, port: configuration.listen.port,
-                maxBodySize: configuration.maxBodySize),
+                maxBodySize: configuration.maxBodySize, connectionLimit: configuration.connectionLimit,
+                idleTimeoutSeconds: configuration.idleTimeoutSeconds),
             handler: { request in await ingress.respond(to: request) })
+        serverBox.withLock { $0 = server }
+        self.server = server
+        if let address = configuration.metricsListen {
+            self.metricsServer = HTTPServer(
+                configuration: HTTPServerConfiguration(host: address.host, port: address.port, maxBodySize: 1024),
+                handler: { request in
+                    guard request.path == "/metrics" else { return .json(404, #"{"error":"only /metrics here"}"#) }
+                    return .text(200, await metricsText())
+                })
+        } else {
+            self.metricsServer = nil
+        }
+        self.metrics = metrics
         self.store = store
         self.http = http
         self.bird = bird
@@ -71,6 +112,7 @@ public final class Application: Sendable {
     /// Binds the webhook server and queues events left unfinished by the last run.
     public func start() async throws {
         try server.start()
+        try metricsServer?.start()
         if bird.isSandbox {
             logger.warning(
                 "sandbox mode: no BIRD_ACCESS_KEY or MESSAGEBIRD_ACCESS_KEY is set, so Perch logs the calls it would make to Bird instead of sending them"
@@ -87,6 +129,8 @@ public final class Application: Sendable {
 
     /// The port the webhook server is bound to.
     public var port: Int { server.port }
+    /// The port of the separate metrics listener, when `metricsListen` is set.
+    public var metricsPort: Int? { metricsServer?.port }
 
     /// Handles events until `shutdown()`; then finishes what was accepted and stops the server.
     public func run() async {
@@ -98,6 +142,7 @@ public final class Application: Sendable {
             group.cancelAll()
         }
         await server.shutdown()
+        await metricsServer?.shutdown()
         await store.close()
         await http.shutdown()
     }

@@ -4,12 +4,10 @@ import PerchStore
 extension Ingress {
     /// Decodes a stored inbox entry again, with the decoder of the endpoint that first received it.
     public static func decode(_ entry: InboxEntry) throws -> Event {
-        switch entry.source {
-        case "messagebird":
-            return try WebhookDecoder.messageBird(entry.payload)
-        default:
+        guard let source = WebhookSource(rawValue: entry.source) else {
             throw UnknownSourceError(source: entry.source)
         }
+        return try source.decode(body: entry.payload, metadata: entry.metadata)
     }
 }
 

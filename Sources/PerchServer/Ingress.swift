@@ -1,8 +1,10 @@
+import CoreMetrics
 import Foundation
 import Logging
 import MicroHTTP
 import PerchBird
 import PerchEvents
+import PerchRuntime
 
 /// The webhook endpoints: checks size, content type and signature, decodes, hands the event to the
 /// sink (which stores it durably), and only then answers 200. Anything it cannot take gets a 4xx
@@ -13,20 +15,32 @@ public struct Ingress: Sendable {
     let publicURL: String?
     let logger: Logger
     let readiness: @Sendable () async -> Readiness
+    let traces: @Sendable (String) async -> Trace?
+    let adminToken: String?
+    let metrics: any MetricsFactory
+    let metricsText: (@Sendable () async -> String)?
 
     /// - Parameters:
     ///   - publicURL: the URL Bird calls, when Perch sits behind a proxy (`PERCH_PUBLIC_URL`); signatures
     ///     cover the full URL, so it must match what was registered with Bird.
     ///   - readiness: what `/readyz` reports.
+    ///   - traces: the explain trace of a recent event, by event id.
+    ///   - adminToken: the bearer token `/explain` requires (`PERCH_ADMIN_TOKEN`); nil leaves it open.
     public init(
         sink: any EventSink, verifier: SignatureVerifier, publicURL: String?, logger: Logger,
-        readiness: @escaping @Sendable () async -> Readiness
+        readiness: @escaping @Sendable () async -> Readiness,
+        traces: @escaping @Sendable (String) async -> Trace? = { _ in nil }, adminToken: String? = nil,
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, metricsText: (@Sendable () async -> String)? = nil
     ) {
         self.sink = sink
         self.verifier = verifier
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.logger = logger
         self.readiness = readiness
+        self.traces = traces
+        self.adminToken = adminToken
+        self.metrics = metrics
+        self.metricsText = metricsText
     }
 
     /// Answers one HTTP request.
@@ -41,51 +55,115 @@ public struct Ingress: Sendable {
             return .json(state.isReady ? 200 : 503, state.json())
         case "/webhooks/messagebird":
             guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
-            return await webhook(request, source: "messagebird", generation: .messagebird) { request throws(DecodeError) in
-                try WebhookDecoder.messageBird(request.body)
+            return await webhook(request, source: .messageBird)
+        case "/webhooks/messagebird/voice":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await webhook(request, source: .messageBirdVoice)
+        case "/webhooks/messagebird/sms-status":
+            guard request.method == "GET" || request.method == "POST" else {
+                return Self.methodNotAllowed("GET, POST")
             }
+            return await webhook(request, source: .smsStatus)
+        case "/webhooks/bird":
+            guard request.method == "POST" else { return Self.methodNotAllowed("POST") }
+            return await webhook(request, source: .bird)
+        case "/metrics" where metricsText != nil:
+            guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            var response = ServerResponse.text(200, await metricsText!())
+            response.headers.replaceOrAdd(name: "Content-Type", value: "text/plain; version=0.0.4; charset=utf-8")
+            return response
+        case _ where request.path.hasPrefix("/explain/"):
+            guard request.method == "GET" else { return Self.methodNotAllowed("GET") }
+            return await explain(request)
         default:
             return Self.problem(404, "no such endpoint: \(request.method) \(request.path)")
         }
     }
 
-    func webhook(
-        _ request: ServerRequest, source: String, generation: Generation,
-        decode: (ServerRequest) throws(DecodeError) -> Event
-    ) async -> ServerResponse {
-        if !request.body.isEmpty, let type = request.headers["content-type"], !Self.isJSON(type) {
-            return Self.problem(415, "expected Content-Type application/json, got \(type)")
+    func webhook(_ request: ServerRequest, source: WebhookSource) async -> ServerResponse {
+        if !request.body.isEmpty, let type = request.headers["content-type"], !source.accepts(contentType: type) {
+            rejected("content_type")
+            return Self.problem(415, "expected Content-Type \(source.expectedContentType), got \(type)")
         }
         let check = verifier.verify(
             WebhookRequest(
                 url: fullURL(of: request), headers: Self.lowercased(request.headers), body: request.body,
                 query: request.queryItems),
-            generation: generation)
+            generation: source.generation)
         if case .rejected(let reason) = check {
-            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source)", "reason": "\(reason)"])
+            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(reason)"])
+            rejected("signature")
             return Self.problem(401, reason)
-        }
-        let event: Event
-        do {
-            event = try decode(request)
-        } catch {
-            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source)", "reason": "\(error)"])
-            return Self.problem(400, error.description)
         }
         var metadata: [String: String] = [:]
         if !request.query.isEmpty { metadata["query"] = request.query }
         if let id = request.headers["messagebird-request-id"] { metadata["request-id"] = id }
-        let outcome = await sink.ingest(Delivery(event: event, source: source, payload: request.body, metadata: metadata))
+        let event: Event
+        do {
+            event = try source.decode(body: request.body, metadata: metadata)
+        } catch {
+            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
+            rejected("malformed")
+            return Self.problem(400, error.description)
+        }
+        Counter(
+            label: "perch_events_received_total",
+            dimensions: [("generation", source.generation.rawValue), ("kind", event.kind.rawValue)], factory: metrics
+        ).increment()
+        if !WebhookDecoder.isKnown(event) {
+            Counter(
+                label: "perch_events_unknown_total", dimensions: [("generation", source.generation.rawValue)],
+                factory: metrics
+            ).increment()
+            // Accepted all the same: Bird would retry anything else for hours. Flows may still match it by name.
+            logger.notice(
+                "webhook event not known to Perch",
+                metadata: ["webhook.source": "\(source.rawValue)", "event.name": "\(event.name)"])
+        }
+        let outcome = await sink.ingest(
+            Delivery(event: event, source: source.rawValue, payload: request.body, metadata: metadata))
         switch outcome {
         case .accepted:
-            return .json(200, #"{"status":"accepted"}"#)
+            return .json(200, Self.acknowledgement("accepted", event: event))
         case .duplicate:
-            return .json(200, #"{"status":"duplicate"}"#)
+            Counter(label: "perch_events_deduped_total", factory: metrics).increment()
+            return .json(200, Self.acknowledgement("duplicate", event: event))
         case .unavailable(let reason):
+            rejected("unavailable")
             var response = Self.problem(503, reason)
             response.headers.add(name: "Retry-After", value: "5")
             return response
         }
+    }
+
+    private func rejected(_ reason: String) {
+        Counter(label: "perch_events_rejected_total", dimensions: [("reason", reason)], factory: metrics).increment()
+    }
+
+    /// `GET /explain/{eventId}`: why a recent event did what it did, as JSON or (`?format=text`) text.
+    func explain(_ request: ServerRequest) async -> ServerResponse {
+        if let adminToken {
+            let given = request.headers["authorization"] ?? ""
+            guard Self.constantTimeEqual(given, "Bearer " + adminToken) else {
+                return Self.problem(401, "explain needs the admin token: Authorization: Bearer $PERCH_ADMIN_TOKEN")
+            }
+        }
+        let id = String(request.path.dropFirst("/explain/".count)).removingPercentEncoding ?? ""
+        guard !id.isEmpty, let trace = await traces(id) else {
+            return Self.problem(404, "no recent trace for event '\(id)'; traces are kept for recent events only")
+        }
+        if request.queryItems.contains(where: { $0.name == "format" && $0.value == "text" }) {
+            return .text(200, trace.text + "\n")
+        }
+        return .json(200, trace.json())
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<min(x.count, y.count) { difference |= x[index] ^ y[index] }
+        return difference == 0
     }
 
     /// The URL Bird called, as signatures cover it.
@@ -96,15 +174,15 @@ public struct Ingress: Sendable {
         return "\(scheme)://\(host)\(request.target)"
     }
 
-    static func isJSON(_ contentType: String) -> Bool {
-        let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return type == "application/json" || type?.hasSuffix("+json") == true
-    }
-
     static func lowercased(_ headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
         for (name, value) in headers where result[name.lowercased()] == nil { result[name.lowercased()] = value }
         return result
+    }
+
+    /// The 200 body: the outcome and the event id, which `/explain` and the logs use.
+    static func acknowledgement(_ status: String, event: Event) -> String {
+        JSONValue.object(["status": .string(status), "event": .string(event.key)]).serialized()
     }
 
     static func problem(_ status: Int, _ reason: String) -> ServerResponse {

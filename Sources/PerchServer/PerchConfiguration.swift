@@ -21,6 +21,14 @@ public struct PerchConfiguration: Sendable {
     public var messageBirdSigningKey: String?
     /// `PERCH_MAX_BODY`: largest webhook body accepted.
     public var maxBodySize: Int
+    /// `PERCH_IDLE_TIMEOUT`: seconds a connection may stay idle or stall mid-request before it is closed.
+    public var idleTimeoutSeconds: Int
+    /// `PERCH_MAX_CONNECTIONS`: connections held open at once, at most.
+    public var connectionLimit: Int
+    /// `PERCH_METRICS_LISTEN`: serve `/metrics` on this address instead of the webhook port.
+    public var metricsListen: ListenAddress?
+    /// `PERCH_ADMIN_TOKEN`: bearer token for `/explain`; unset leaves it open.
+    public var adminToken: String?
     public var bird: BirdConfiguration
     public var runtime: RuntimeConfiguration
     /// `--poll INTERVAL` / `PERCH_POLL`: read new messages from the conversations API too; nil = webhooks only.
@@ -35,6 +43,10 @@ public struct PerchConfiguration: Sendable {
         birdSigningKey: String? = nil,
         messageBirdSigningKey: String? = nil,
         maxBodySize: Int = 1 << 20,
+        idleTimeoutSeconds: Int = 30,
+        connectionLimit: Int = 1024,
+        metricsListen: ListenAddress? = nil,
+        adminToken: String? = nil,
         bird: BirdConfiguration = BirdConfiguration(),
         runtime: RuntimeConfiguration = RuntimeConfiguration()
     ) {
@@ -46,6 +58,10 @@ public struct PerchConfiguration: Sendable {
         self.birdSigningKey = birdSigningKey
         self.messageBirdSigningKey = messageBirdSigningKey
         self.maxBodySize = maxBodySize
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.connectionLimit = connectionLimit
+        self.metricsListen = metricsListen
+        self.adminToken = adminToken
         self.bird = bird
         self.runtime = runtime
     }

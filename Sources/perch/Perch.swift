@@ -7,8 +7,8 @@ struct Perch: AsyncParsableCommand {
         abstract: "A self-hosted bot and flow runtime for Bird Conversations.",
         version: "0.1.0",
         subcommands: [
-            Serve.self, ValidateCommand.self, SchemaCommand.self, Health.self, OutboxCommand.self, WebhooksCommand.self,
-            SandboxCommand.self,
+            Serve.self, ValidateCommand.self, SchemaCommand.self, ExplainCommand.self, ConfigCommand.self, Health.self,
+            OutboxCommand.self, WebhooksCommand.self, SandboxCommand.self,
         ]
     )
 }

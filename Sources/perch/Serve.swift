@@ -25,17 +25,15 @@ struct Serve: AsyncParsableCommand {
     var poll: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
-        var logger = Logger(label: "perch")
-        logger.logLevel = .info
-        let configuration: PerchConfiguration
-        do {
-            configuration = try Self.configuration(
-                from: Environment(), listen: listen, flows: flows, store: store, poll: poll)
-        } catch {
-            logger.critical("configuration error", metadata: ["error": "\(error)"])
+        let settings = Settings(environment: Environment(), listen: listen, flows: flows, store: store, poll: poll)
+        let logger = settings.bootstrapLogging()
+        guard settings.problems.isEmpty else {
+            for problem in settings.problems {
+                logger.critical("configuration error", metadata: ["setting": "\(problem.setting)", "problem": "\(problem.problem)"])
+            }
             throw ExitCode(2)
         }
+        let configuration = settings.configuration
         let application: Application
         do {
             application = try Application(configuration: configuration, logger: logger)
@@ -46,52 +44,23 @@ struct Serve: AsyncParsableCommand {
         try await application.start()
         let signals = SignalWatcher(signals: [SIGTERM, SIGINT])
         let received = signals.received
+        let grace = settings.shutdownGrace
         await withDiscardingTaskGroup { group in
             group.addTask {
                 // The first SIGTERM or SIGINT starts a graceful shutdown.
                 for await _ in received {
                     await application.shutdown()
-                    break
+                    // Past the grace period Perch stops anyway: what is unfinished stays in the inbox
+                    // and runs at the next start.
+                    try? await Task.sleep(for: grace)
+                    logger.warning("shutdown grace period over; unfinished events stay in the inbox")
+                    Foundation.exit(0)
                 }
             }
             await application.run()
             signals.cancel()
         }
         logger.notice("perch stopped")
-    }
-
-    static func configuration(
-        from environment: Environment, listen: String?, flows: [String], store: String?, poll: String? = nil
-    ) throws -> PerchConfiguration {
-        var configuration = PerchConfiguration()
-        if let text = listen ?? environment["PERCH_LISTEN"] {
-            guard let address = ListenAddress(parsing: text) else {
-                throw ConfigurationError(setting: "PERCH_LISTEN", problem: "'\(text)' is not host:port (e.g. 0.0.0.0:8080)")
-            }
-            configuration.listen = address
-        }
-        if !flows.isEmpty {
-            configuration.flowsPaths = flows
-        } else if let paths = environment["PERCH_FLOWS"] {
-            configuration.flowsPaths = paths.split(separator: ":").map(String.init)
-        }
-        if let path = store ?? environment["PERCH_STORE"] { configuration.storePath = path }
-        configuration.publicURL = environment["PERCH_PUBLIC_URL"]
-        configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
-        configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]
-        configuration.bird = BirdSettings.configuration(from: environment)
-        configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
-        configuration.runtime.flowID = environment["BIRD_FLOW_ID"] ?? ""
-        if let text = poll ?? environment["PERCH_POLL"] {
-            guard let interval = PollerConfiguration.parseInterval(text) else {
-                throw ConfigurationError(setting: "PERCH_POLL", problem: "'\(text)' is not an interval (e.g. 30s, 2m)")
-            }
-            let workspace = environment["BIRD_WORKSPACE_ID"] ?? ""
-            configuration.poll = PollerConfiguration(
-                interval: interval, generation: workspace.isEmpty ? .messagebird : .bird, workspaceID: workspace,
-                channelID: environment["BIRD_CHANNEL_ID"])
-        }
-        return configuration
     }
 }
 

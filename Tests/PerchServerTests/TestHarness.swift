@@ -17,7 +17,8 @@ struct Harness {
 
     /// Starts Perch with `flows` (paths relative to the repository) against a new fake Bird API.
     static func start(
-        flows: [String] = ["flows"], configure: (inout PerchConfiguration) -> Void = { _ in }
+        flows: [String] = ["flows"], logger: Logger? = nil, clock: TestClock? = nil,
+        configure: (inout PerchConfiguration) -> Void = { _ in }
     ) async throws -> Harness {
         let bird = FakeBirdAPI()
         try bird.start()
@@ -33,9 +34,12 @@ struct Harness {
         configuration.runtime.workspaceID = "ws-1"
         configuration.runtime.flowID = "flow-1"
         configure(&configuration)
-        var logger = Logger(label: "perch-test")
-        logger.logLevel = .warning
-        let application = try Application(configuration: configuration, logger: logger)
+        var quiet = Logger(label: "perch-test")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
+        var now: @Sendable () -> Date = { Date() }
+        if let clock { now = clock.function }
+        let application = try Application(configuration: configuration, logger: logger, now: now)
         try await application.start()
         return Harness(bird: bird, application: application, client: HTTPClient(), directory: directory)
     }

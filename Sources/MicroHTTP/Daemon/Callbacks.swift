@@ -104,6 +104,7 @@ extension ServerCore {
             switch context.intake.start(contentLength: context.headers["Content-Length"]) {
             case .rejectTooLarge:
                 context.phase = .answered
+                bodiesTooLarge.add(1, ordering: .relaxed)
                 return queue(.tooLarge(limit: maxBodySize), on: connection, close: true)
             case .receive:
                 context.phase = .receiving
@@ -127,6 +128,7 @@ extension ServerCore {
             switch context.intake.end() {
             case .rejectTooLarge:
                 context.phase = .answered
+                bodiesTooLarge.add(1, ordering: .relaxed)
                 return queue(.tooLarge(limit: maxBodySize), on: connection, close: true)
             case .runHandler:
                 return startHandler(connection: connection, context: context)

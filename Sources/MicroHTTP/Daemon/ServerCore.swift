@@ -9,6 +9,8 @@ final class ServerCore: Sendable {
 
     let connectionsAccepted = Atomic<Int>(0)
     let connectionsOpen = Atomic<Int>(0)
+    /// Requests answered 413 because their body was over the limit.
+    let bodiesTooLarge = Atomic<Int>(0)
     /// Request contexts not yet released by the completion callback (a leak shows here).
     let liveContexts = Atomic<Int>(0)
     /// Set once shutdown starts: responses then close their connection.

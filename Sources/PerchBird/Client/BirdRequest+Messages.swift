@@ -58,3 +58,36 @@ extension BirdRequest {
         return .object(body)
     }
 }
+
+extension BirdRequest {
+    /// Sends a text through a Bird channel straight to a contact (Channels API), for channel events
+    /// such as `whatsapp.inbound` that belong to no conversation.
+    public static func sendChannelText(
+        _ message: OutgoingText, channelID: String, workspaceID: String, identifierKey: String,
+        identifierValue: String, replyTo messageID: String?, reference: String
+    ) -> BirdRequest {
+        var text: [String: JSONValue] = ["text": .string(message.text)]
+        if !message.buttons.isEmpty {
+            text["actions"] = .array(
+                message.buttons.map { title in
+                    .object([
+                        "type": .string("postback"),
+                        "postback": .object(["text": .string(title), "payload": .string(title)]),
+                    ])
+                })
+        }
+        var body: [String: JSONValue] = [
+            "receiver": .object([
+                "contacts": .array([
+                    .object(["identifierKey": .string(identifierKey), "identifierValue": .string(identifierValue)])
+                ])
+            ]),
+            "body": .object(["type": .string("text"), "text": .object(text)]),
+            "reference": .string(reference),
+        ]
+        if let messageID { body["replyTo"] = .object(["id": .string(messageID), "type": .string("message")]) }
+        return BirdRequest(
+            generation: .bird, method: "POST", path: "/workspaces/\(workspaceID)/channels/\(channelID)/messages",
+            body: .object(body), endpoint: "send_channel_message")
+    }
+}

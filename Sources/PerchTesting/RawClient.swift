@@ -7,17 +7,18 @@ import Glibc
 ///
 /// `@unchecked Sendable`: a client is used by one thread at a time; it only moves between threads
 /// across an `await` of `onThread`, which orders the accesses.
-final class RawClient: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        var code: Int32 = 0
+public final class RawClient: @unchecked Sendable {
+    /// A socket call that failed, with its errno.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public var code: Int32 = 0
     }
 
-    let descriptor: Int32
+    public let descriptor: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; every read gives up after `timeoutSeconds`.
-    init(port: Int, timeoutSeconds: Int = 10) throws {
+    public init(port: Int, timeoutSeconds: Int = 10) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -43,11 +44,11 @@ final class RawClient: @unchecked Sendable {
         Glibc.close(descriptor)
     }
 
-    func send(_ text: String) throws {
+    public func send(_ text: String) throws {
         try send(Array(text.utf8))
     }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes {
@@ -59,7 +60,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Reads one response (status line, headers, a `Content-Length` body or one up to the close).
-    func readResponse(skippingInterim: Bool = true) throws -> RawResponse {
+    public func readResponse(skippingInterim: Bool = true) throws -> RawResponse {
         var headerEnd: Int?
         while true {
             if let end = Self.find([13, 10, 13, 10], in: buffer) {
@@ -103,7 +104,7 @@ final class RawClient: @unchecked Sendable {
 
     /// Waits (up to the read timeout) until the server closes the connection; true when it did
     /// (end of stream or reset), false when the deadline passed first. Data read is dropped.
-    func waitForClose() throws -> Bool {
+    public func waitForClose() throws -> Bool {
         while true {
             var chunk = [UInt8](repeating: 0, count: 4096)
             let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
@@ -138,21 +139,22 @@ final class RawClient: @unchecked Sendable {
     }
 }
 
-struct RawResponse: Sendable {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+/// A response as read off the socket.
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 }
 
 /// Whether connecting to 127.0.0.1:`port` is refused outright (ECONNREFUSED), as opposed to
 /// accepted or left waiting in a backlog.
-func connectionRefused(port: Int) -> Bool {
+public func connectionRefused(port: Int) -> Bool {
     do {
         _ = try RawClient(port: port, timeoutSeconds: 1)
         return false
@@ -164,7 +166,7 @@ func connectionRefused(port: Int) -> Bool {
 }
 
 /// Runs blocking work on a new thread and awaits its result.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             continuation.resume(with: Result { try body() })
@@ -174,7 +176,7 @@ func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thr
 }
 
 /// Sends one request on a new connection and reads the response.
-func exchange(port: Int, _ request: String) async throws -> RawResponse {
+public func exchange(port: Int, _ request: String) async throws -> RawResponse {
     try await onThread {
         let client = try RawClient(port: port)
         try client.send(request)
@@ -183,6 +185,6 @@ func exchange(port: Int, _ request: String) async throws -> RawResponse {
 }
 
 /// A request with a body and `Content-Length`.
-func post(_ target: String, body: String, extraHeaders: String = "") -> String {
+public func post(_ target: String, body: String, extraHeaders: String = "") -> String {
     "POST \(target) HTTP/1.1\r\nHost: test\r\nContent-Length: \(body.utf8.count)\r\n\(extraHeaders)\r\n\(body)"
 }

@@ -1,0 +1,105 @@
+import Curl
+import Foundation
+import Logging
+import PerchBird
+import PerchEvents
+import PerchFlows
+import PerchRuntime
+import PerchStore
+import Testing
+
+/// A store whose enqueue of one chosen key returns only when the test says so, after its sequence
+/// was assigned: the race of two webhooks of one conversation, made to happen every time.
+final class GatedStore: Store {
+    let inner = MemoryStore()
+    let heldKey: String
+    private let gate: AsyncStream<Void>
+    private let opener: AsyncStream<Void>.Continuation
+    /// Yields once the held entry has its sequence.
+    let held: AsyncStream<Void>
+    private let holding: AsyncStream<Void>.Continuation
+
+    init(holding key: String) {
+        heldKey = key
+        (gate, opener) = AsyncStream.makeStream(of: Void.self)
+        (held, holding) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    func open() { opener.yield() }
+
+    func enqueue(_ entry: InboxEntry) async throws(StoreError) -> EnqueueResult {
+        let result = try await inner.enqueue(entry)
+        if entry.key == heldKey {
+            holding.yield()
+            for await _ in gate { break }
+        }
+        return result
+    }
+    func markDone(sequence: Int64) async throws(StoreError) { try await inner.markDone(sequence: sequence) }
+    func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry] { try await inner.unfinished(limit: limit) }
+    func unfinished(after sequence: Int64, limit: Int) async throws(StoreError) -> [InboxEntry] {
+        try await inner.unfinished(after: sequence, limit: limit)
+    }
+    func oldestUnfinishedAge(now: Date) async throws(StoreError) -> Duration? {
+        try await inner.oldestUnfinishedAge(now: now)
+    }
+    func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
+        try await inner.conversation(id)
+    }
+    func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
+        try await inner.saveConversation(id, record)
+    }
+    func isDone(reference: String) async throws(StoreError) -> Bool { try await inner.isDone(reference: reference) }
+    func recordDone(reference: String, at: Date) async throws(StoreError) {
+        try await inner.recordDone(reference: reference, at: at)
+    }
+    func addToOutbox(_ item: OutboxItem) async throws(StoreError) -> Int64 { try await inner.addToOutbox(item) }
+    func outbox(limit: Int) async throws(StoreError) -> [OutboxItem] { try await inner.outbox(limit: limit) }
+    func removeFromOutbox(id: Int64) async throws(StoreError) { try await inner.removeFromOutbox(id: id) }
+    func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
+        try await inner.saveTrace(eventKey: eventKey, trace: trace, at: at)
+    }
+    func trace(eventKey: String) async throws(StoreError) -> String? { try await inner.trace(eventKey: eventKey) }
+    func prune(now: Date, policy: RetentionPolicy) async throws(StoreError) -> PruneReport {
+        try await inner.prune(now: now, policy: policy)
+    }
+    func check() async -> StoreError? { await inner.check() }
+    func close() async { await inner.close() }
+}
+
+@Test func theEarlierArrivalRunsFirstEvenWhenItFinishesStoringLast() async throws {
+    let flows = try FlowSet.load(
+        sources: [
+            FlowSource(
+                path: "inline.yaml",
+                text:
+                    "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"{{ message.text }}\"\n"
+            )
+        ])
+    let store = GatedStore(holding: "bird:first")
+    let http = HTTPClient()
+    let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
+    let runtime = Runtime(
+        configuration: RuntimeConfiguration(workspaceID: "ws", flowID: "flow"), flows: FlowLibrary(flows),
+        store: store, bird: bird, http: http, redecode: { _ in throw CancellationError() },
+        logger: Logger(label: "test"))
+    func delivery(_ key: String, _ text: String) -> Delivery {
+        Delivery(
+            event: Event(
+                kind: .message, generation: .bird, name: "conversation.updated", key: key, messageID: key,
+                conversationID: "c1", direction: .incoming, content: MessageContent(text: text)),
+            source: "bird", payload: [])
+    }
+    await withDiscardingTaskGroup { group in
+        group.addTask { await runtime.run() }
+        // `first` gets sequence 1 but its enqueue returns late; `second` (sequence 2) is submitted first.
+        group.addTask { #expect(await runtime.ingest(delivery("bird:first", "one")) == .accepted) }
+        for await _ in store.held { break }
+        #expect(await runtime.ingest(delivery("bird:second", "two")) == .accepted)
+        store.open()
+        await runtime.dispatcher.waitUntilIdle()
+        await runtime.finish()
+    }
+    #expect(bird.sandboxCalls.compactMap { $0.body?["body"]?["text"]?["text"]?.stringValue } == ["one", "two"])
+    await http.shutdown()
+}
