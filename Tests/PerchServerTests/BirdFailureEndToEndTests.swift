@@ -1,10 +1,11 @@
+import PerchBird
 import PerchEvents
 import PerchTesting
 import Testing
 
-@Suite("A reply Bird refuses: not retried, explained, kept in the outbox")
+@Suite("A reply Bird refuses: a 4xx is final and explained, a lasting 5xx is kept in the outbox")
 struct BirdFailureEndToEndTests {
-    @Test func aClosedConversationsErrorReachesTheTraceAndTheOutbox() async throws {
+    @Test func aClosedConversationsErrorIsNotRetriedAndReachesTheTrace() async throws {
         let harness = try await Harness.start()
         try await harness.run { harness in
             harness.bird.inject(
@@ -17,14 +18,27 @@ struct BirdFailureEndToEndTests {
             _ = try await harness.bird.waitForRequests(count: 1)
             await harness.application.runtime.dispatcher.waitUntilIdle()
 
-            // One attempt only: a 422 is final.
             #expect(harness.bird.requests.count == 1)
-            let store = harness.application.runtime.store
-            let trace = try #require(try await store.trace(eventKey: key))
-            #expect(trace.contains("the conversation is archived"))
-            let outbox = try await store.outbox(limit: 10)
+            let trace = try #require(try await harness.application.runtime.store.trace(eventKey: key))
+            #expect(trace.contains("Bird answered 422 (code 21): the conversation is archived"))
+        }
+    }
+
+    @Test func serverErrorsPastTheRetriesLandInTheOutbox() async throws {
+        let harness = try await Harness.start { configuration in
+            configuration.bird.retry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5))
+        }
+        try await harness.run { harness in
+            harness.bird.inject(.serverError, .serverError)
+            #expect(try await harness.post("/webhooks/messagebird", json: SeedPayloads.messageCreated()).status == 200)
+            _ = try await harness.bird.waitForRequests(count: 2)
+            await harness.application.runtime.dispatcher.waitUntilIdle()
+
+            #expect(harness.bird.requests.count == 2)
+            let outbox = try await harness.application.runtime.store.outbox(limit: 10)
             #expect(outbox.count == 1)
-            #expect(outbox.first?.lastError.contains("Bird answered 422 (code 21)") == true)
+            #expect(outbox.first?.lastError.contains("Bird answered 500") == true)
+            #expect(outbox.first?.kind == "reply")
         }
     }
 }
