@@ -110,6 +110,13 @@ let package = Package(
             name: "CrashFake", dependencies: ["PerchTesting", "PerchEvents"], path: "scripts/crash-test/Sources"),
 
         // Benchmarks (run with their scripts; never part of the unit tests).
+        // Sends per second through BirdClient against the fake Bird API (Benchmarks/client/run).
+        .executableTarget(
+            name: "ClientBench",
+            dependencies: [
+                "PerchBird", "PerchTesting", "PerchEvents", "Curl", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/client/Sources"),
         .executableTarget(
             name: "StoreBench",
             dependencies: ["PerchStore"],

@@ -12,6 +12,15 @@ public struct BirdConfiguration: Sendable {
     public var workspaceID: String?
     /// Participant id Perch sends as, with participant type `flow` (`BIRD_FLOW_ID`).
     public var flowID: String?
+    /// Organization of the workspace (`BIRD_ORGANIZATION_ID`): webhook subscriptions are created
+    /// under `/organizations/{org}/workspaces/{ws}` when set, else under `/workspaces/{ws}`.
+    public var organizationID: String?
+    /// How failed calls are retried.
+    public var retry: RetryPolicy = RetryPolicy()
+    /// Client-side request rates per workspace.
+    public var rateLimits: RateLimits = RateLimits()
+    /// Deadline of one attempt; nil uses the HTTP client's `requestTimeout`.
+    public var requestTimeout: Duration? = nil
 
     public init(
         birdAPIURL: String = "https://api.bird.com",
@@ -19,7 +28,8 @@ public struct BirdConfiguration: Sendable {
         birdAccessKey: String? = nil,
         messageBirdAccessKey: String? = nil,
         workspaceID: String? = nil,
-        flowID: String? = nil
+        flowID: String? = nil,
+        organizationID: String? = nil
     ) {
         self.birdAPIURL = birdAPIURL
         self.messageBirdAPIURL = messageBirdAPIURL
@@ -27,6 +37,7 @@ public struct BirdConfiguration: Sendable {
         self.messageBirdAccessKey = messageBirdAccessKey ?? birdAccessKey
         self.workspaceID = workspaceID
         self.flowID = flowID
+        self.organizationID = organizationID
     }
 
     /// True when no access key is set: calls are recorded and logged, never sent.

@@ -27,6 +27,7 @@ public final class Application: Sendable {
     private let store: any Store
     private let logger: Logger
     private let shuttingDown = Flag()
+    private let poller: Poller?
 
     /// Loads the flows and opens the store; throws `FlowLoadError` (with every diagnostic) or `StoreError`.
     public init(
@@ -110,6 +111,9 @@ public final class Application: Sendable {
         self.maintenance = Maintenance(
             store: store, policy: configuration.retention, interval: configuration.pruneInterval, now: now,
             logger: logger)
+        self.poller = configuration.poll.map {
+            Poller(configuration: $0, client: bird, sink: runtime, store: store, now: now, logger: logger)
+        }
         for warning in flows.warnings {
             logger.warning("flow warning", metadata: ["diagnostic": "\(warning)"])
         }
@@ -153,6 +157,9 @@ public final class Application: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await maintenance.run() }
             if let watchInterval { group.addTask { await reloader.watch(interval: watchInterval) } }
+            if let poller {
+                group.addTask { await poller.run() }
+            }
             await runtime.run()
             group.cancelAll()
         }

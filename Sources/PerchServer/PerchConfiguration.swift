@@ -40,6 +40,8 @@ public struct PerchConfiguration: Sendable {
     public var adminToken: String?
     public var bird: BirdConfiguration
     public var runtime: RuntimeConfiguration
+    /// `--poll INTERVAL` / `PERCH_POLL`: read new messages from the conversations API too; nil = webhooks only.
+    public var poll: PollerConfiguration? = nil
 
     public init(
         listen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),

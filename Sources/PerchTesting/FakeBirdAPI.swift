@@ -4,10 +4,13 @@ import PerchEvents
 import Synchronization
 
 /// A fake Bird API for tests and the local sandbox: a real HTTP server on 127.0.0.1 that answers like
-/// Bird (both generations), records every request, and can be told to fail.
+/// Bird (both generations), keeps the conversations, messages and webhooks it was given or that were
+/// created through it, records every request, and can be told to fail.
 ///
-/// Bird platform paths are served at the root (`/workspaces/...`), the legacy Conversations API under
-/// `/v1`, so `birdURL` and `messageBirdURL` point the client at the right one.
+/// Bird platform paths are served at the root (`/workspaces/...`, `/organizations/...`), the legacy
+/// Conversations API under `/v1`, so `birdURL` and `messageBirdURL` point the client at the right one.
+/// `POST /_fake/inbound` (`{conversationId, text, generation?, messageId?}`) adds a customer message,
+/// for trying polling by hand.
 public final class FakeBirdAPI: Sendable {
     /// One request the fake received.
     public struct Request: Sendable, CustomStringConvertible {
@@ -21,6 +24,8 @@ public final class FakeBirdAPI: Sendable {
         /// The body parsed as JSON, nil when it is not JSON.
         public var json: JSONValue? { try? JSONValue(parsing: body) }
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
+        /// The query parameters, percent-decoded (`+` as space).
+        public var queryItems: [String: String] { FakeBirdAPI.parameters(query) }
         public var description: String { "\(method) \(path)\(query.isEmpty ? "" : "?" + query) \(bodyText)" }
     }
 
@@ -28,52 +33,80 @@ public final class FakeBirdAPI: Sendable {
     public enum Fault: Sendable {
         /// Answer with this status and body (e.g. 429 with `Retry-After`, 500, 422).
         case status(Int, body: String = "", headers: [(String, String)] = [])
-        /// Never answer (until the server shuts down).
+        /// Never answer (until the server shuts down, or its handler deadline answers 503).
         case hang
+        /// Close the connection without answering.
+        ///
+        /// MicroHTTP has no call to close a connection, but libmicrohttpd refuses to queue a
+        /// response whose status is not three digits, and then closes the connection: the fake
+        /// answers with status 0 to get exactly that (the client sees "empty reply from server").
+        case drop
+
+        /// 429 with `Retry-After: seconds` and Bird's error body.
+        public static func tooManyRequests(retryAfter seconds: Int) -> Fault {
+            .status(
+                429, body: #"{"code":"TooManyRequests","message":"rate limit exceeded for this workspace"}"#,
+                headers: [("Retry-After", String(seconds))])
+        }
+
+        /// 500 with an error body.
+        public static let serverError = Fault.status(
+            500, body: #"{"code":"InternalServerError","message":"something went wrong at the fake Bird"}"#)
+
+        /// 422 as Bird answers a send into a closed conversation (body fields as seen in practice).
+        public static let closedConversation = Fault.status(
+            422, body: #"{"code":"ConversationClosed","message":"the conversation is closed; start a new one"}"#)
     }
 
-    struct State {
-        var requests: [Request] = []
-        var faults: [Fault] = []
-        var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
-        var nextID = 1
-        var conversations: [String: JSONValue] = [:]
-        var inboundMessages: [(conversationID: String, message: JSONValue)] = []
-    }
-
-    /// Shared between the server's handler and the test's calls.
-    final class Box: Sendable {
-        let state = Mutex(State())
-    }
-
-    private let box = Box()
+    let box = Box()
     private let hangRelease = HangRelease()
     private let server: HTTPServer
 
-    public init() {
+    /// - Parameters:
+    ///   - host: address to bind (127.0.0.1 for tests; the sandbox may bind elsewhere).
+    ///   - port: port to bind; 0 picks a free one.
+    ///   - onRequest: called after every answer with the request and the status given (the sandbox logs here).
+    public init(
+        host: String = "127.0.0.1", port: Int = 0,
+        onRequest: (@Sendable (Request, Int) -> Void)? = nil
+    ) {
+        self.host = host
         let box = self.box
         let hangRelease = self.hangRelease
-        server = HTTPServer(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: 0)) { request in
-            await FakeBirdAPI.handle(request, state: box, hangRelease: hangRelease)
+        server = HTTPServer(
+            configuration: HTTPServerConfiguration(host: host, port: port, handlerTimeoutSeconds: 60)
+        ) { request in
+            let (recorded, response) = await FakeBirdAPI.handle(request, state: box, hangRelease: hangRelease)
+            onRequest?(recorded, response.status)
+            return response
         }
     }
 
-    /// Binds a free port on 127.0.0.1 and starts answering.
+    private let host: String
+
+    /// Binds and starts answering.
     public func start() throws { try server.start() }
 
     public var port: Int { server.port }
     /// Base URL for the Bird platform API (`BIRD_API_URL`).
-    public var birdURL: String { "http://127.0.0.1:\(port)" }
+    public var birdURL: String { "http://\(displayHost):\(port)" }
     /// Base URL for the legacy Conversations API (`MESSAGEBIRD_API_URL`).
-    public var messageBirdURL: String { "http://127.0.0.1:\(port)/v1" }
+    public var messageBirdURL: String { "http://\(displayHost):\(port)/v1" }
+    private var displayHost: String { host == "0.0.0.0" ? "127.0.0.1" : host }
     /// TCP connections accepted so far (connection reuse shows as a small number).
     public var connectionsAccepted: Int { server.connectionsAccepted }
 
     /// Every request received so far, in arrival order.
     public var requests: [Request] { box.state.withLock { $0.requests } }
 
+    /// Messages the fake accepted for delivery (sends answered 201), oldest first.
+    public var deliveredMessages: [JSONValue] { box.state.withLock { $0.delivered } }
+
     /// The next requests get these faults, one each, before normal answers resume.
     public func inject(_ faults: Fault...) { box.state.withLock { $0.faults.append(contentsOf: faults) } }
+
+    /// Forgets the recorded requests (not the conversations or messages).
+    public func clearRequests() { box.state.withLock { $0.requests.removeAll() } }
 
     /// Waits until at least `count` requests have arrived, or throws when `timeout` passes first.
     @discardableResult
@@ -106,33 +139,11 @@ public final class FakeBirdAPI: Sendable {
                 for waiter in waiting { waiter.continuation.resume() }
                 _ = try? await group.next()
                 throw FakeBirdAPIError(
-                    message: "expected \(count) requests at the fake Bird API within \(timeout), got \(requests.count): "
+                    message:
+                        "expected \(count) requests at the fake Bird API within \(timeout), got \(requests.count): "
                         + requests.map(\.description).joined(separator: "; "))
             }
             return requests
-        }
-    }
-
-    /// Adds an inbound customer message that the list-messages endpoints will return (for polling).
-    public func addInboundMessage(conversationID: String, messageID: String, text: String, generation: Generation) {
-        box.state.withLock { state in
-            let message: JSONValue
-            switch generation {
-            case .bird:
-                message = .object([
-                    "id": .string(messageID), "conversationId": .string(conversationID),
-                    "sender": .object(["type": .string("contact"), "id": .string("contact-\(conversationID)")]),
-                    "body": .object(["type": .string("text"), "text": .object(["text": .string(text)])]),
-                    "status": .string("delivered"), "createdAt": .string(Self.timestamp()),
-                ])
-            case .messagebird:
-                message = .object([
-                    "id": .string(messageID), "conversationId": .string(conversationID),
-                    "direction": .string("received"), "status": .string("received"), "type": .string("text"),
-                    "content": .object(["text": .string(text)]), "createdDatetime": .string(Self.timestamp()),
-                ])
-            }
-            state.inboundMessages.append((conversationID, message))
         }
     }
 
@@ -145,7 +156,7 @@ public final class FakeBirdAPI: Sendable {
     // MARK: - Answering
 
     static func handle(_ request: ServerRequest, state box: Box, hangRelease: HangRelease) async
-        -> ServerResponse
+        -> (Request, ServerResponse)
     {
         let recorded = Request(
             method: request.method, path: request.path, query: request.query, headers: request.headers,
@@ -164,137 +175,56 @@ public final class FakeBirdAPI: Sendable {
         case .status(let status, let body, let headers)?:
             var response = ServerResponse.json(status, body.isEmpty ? #"{"errors":[]}"# : body)
             for (name, value) in headers { response.headers.add(name: name, value: value) }
-            return response
+            return (recorded, response)
         case .hang?:
             await hangRelease.wait()
-            return .json(503, #"{"error":"the fake Bird API was stopped"}"#)
+            return (recorded, .json(503, #"{"error":"the fake Bird API was stopped"}"#))
+        case .drop?:
+            return (recorded, ServerResponse(status: 0))
         case nil:
-            return route(request, state: box)
+            return (recorded, route(request, state: box))
         }
     }
 
     static func route(_ request: ServerRequest, state box: Box) -> ServerResponse {
-        guard request.headers["authorization"]?.hasPrefix("AccessKey ") == true else {
-            return .json(401, #"{"errors":[{"code":2,"description":"Request not allowed (incorrect access_key)","parameter":null}]}"#)
-        }
         let parts = request.path.split(separator: "/").map(String.init)
         let body = try? JSONValue(parsing: request.body)
-        if parts.first == "v1" { return legacy(request.method, Array(parts.dropFirst()), body, state: box) }
-        return bird(request.method, parts, query: request.query, body, state: box)
-    }
-
-    static func bird(_ method: String, _ parts: [String], query: String, _ body: JSONValue?, state box: Box)
-        -> ServerResponse
-    {
-        // /workspaces/{ws}/conversations/{id}/messages
-        switch (method, parts.count, parts.first, parts.count > 2 ? parts[2] : "") {
-        case ("POST", 5, "workspaces", "conversations") where parts[4] == "messages":
-            let id = box.state.withLock { state in
-                defer { state.nextID += 1 }
-                return String(format: "00000000-0000-4000-8000-%012d", state.nextID)
-            }
-            var message: [String: JSONValue] = [
-                "id": .string(id), "conversationId": .string(parts[3]), "status": .string("accepted"),
-                "createdAt": .string(timestamp()), "updatedAt": .string(timestamp()),
-                "sender": .object([
-                    "id": body?["participantId"] ?? .null, "type": body?["participantType"] ?? .null,
-                    "status": .string("active"),
-                ]),
-            ]
-            for key in ["reference", "body", "template", "draft"] where body?[key] != nil { message[key] = body?[key] }
-            return .json(201, JSONValue.object(message).serialized())
-        case ("GET", 5, "workspaces", "conversations") where parts[4] == "messages":
-            return birdMessages(conversationID: parts[3], query: query, state: box)
-        case ("GET", 4, "workspaces", "conversations"), ("PATCH", 4, "workspaces", "conversations"):
-            var conversation = box.state.withLock { $0.conversations[parts[3]] } ?? birdConversation(id: parts[3])
-            if method == "PATCH", case .object(let changes)? = body, case .object(var fields) = conversation {
-                for (key, value) in changes { fields[key] = value }
-                fields["updatedAt"] = .string(timestamp())
-                conversation = .object(fields)
-                box.state.withLock { $0.conversations[parts[3]] = conversation }
-            }
-            return .json(200, conversation.serialized())
-        case ("POST", 5, "workspaces", "conversations") where parts[4] == "participants":
-            return .json(201, (body ?? .object([:])).serialized())
-        default:
-            return .json(404, #"{"code":"NotFound","message":"no such resource in the fake Bird API"}"#)
+        if request.method == "POST", parts == ["_fake", "inbound"] { return control(body, state: box) }
+        guard request.headers["authorization"]?.hasPrefix("AccessKey ") == true else {
+            return .json(
+                401,
+                #"{"errors":[{"code":2,"description":"Request not allowed (incorrect access_key)","parameter":null}]}"#)
         }
+        let query = parameters(request.query)
+        if parts.first == "v1" { return legacy(request.method, Array(parts.dropFirst()), query, body, state: box) }
+        return bird(request.method, parts, query, body, state: box)
     }
 
-    static func legacy(_ method: String, _ parts: [String], _ body: JSONValue?, state box: Box) -> ServerResponse {
-        switch (method, parts.count, parts.first) {
-        case ("POST", 3, "conversations") where parts[2] == "messages":
-            let id = box.state.withLock { state in
-                defer { state.nextID += 1 }
-                return String(format: "%032x", state.nextID)
-            }
-            return .json(201, #"{"id":"\#(id)","status":"accepted"}"#)
-        case ("GET", 2, "conversations"), ("PATCH", 2, "conversations"):
-            var fields: [String: JSONValue] = [
-                "id": .string(parts[1]), "status": .string("active"), "createdDatetime": .string(timestamp()),
-            ]
-            if method == "PATCH", case .object(let changes)? = body {
-                for (key, value) in changes { fields[key] = value }
-            }
-            return .json(200, JSONValue.object(fields).serialized())
-        default:
-            return .json(404, #"{"errors":[{"code":20,"description":"resource not found","parameter":null}]}"#)
+    static func control(_ body: JSONValue?, state box: Box) -> ServerResponse {
+        guard let conversation = body?["conversationId"]?.stringValue, let text = body?["text"]?.stringValue else {
+            return .json(400, #"{"error":"expected {conversationId, text, generation?, messageId?}"}"#)
         }
+        let generation = body?["generation"]?.stringValue.flatMap(Generation.init(rawValue:)) ?? .bird
+        let id = body?["messageId"]?.stringValue ?? box.newID(generation)
+        let message = box.addInbound(conversationID: conversation, messageID: id, text: text, generation: generation)
+        return .json(201, message.serialized())
     }
 
-    static func birdMessages(conversationID: String, query: String, state box: Box) -> ServerResponse {
-        let items = box.state.withLock { $0.inboundMessages.filter { $0.conversationID == conversationID }.map(\.message) }
-        let parameters = Dictionary(
-            query.split(separator: "&").map { pair -> (String, String) in
-                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
-                return (kv[0], kv.count > 1 ? kv[1] : "")
-            }, uniquingKeysWith: { first, _ in first })
-        let limit = Int(parameters["limit"] ?? "") ?? 10
-        let start = Int(parameters["pageToken"] ?? "") ?? 0
-        let page = Array(items.dropFirst(start).prefix(limit))
-        var result: [String: JSONValue] = ["results": .array(page)]
-        if start + limit < items.count { result["nextPageToken"] = .string(String(start + limit)) }
-        return .json(200, JSONValue.object(result).serialized())
+    /// Query parameters, percent-decoded; the first of a repeated name wins.
+    static func parameters(_ query: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let kv = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            if result[kv[0]] == nil { result[kv[0]] = kv.count > 1 ? kv[1] : "" }
+        }
+        return result
     }
-
-    static func birdConversation(id: String) -> JSONValue {
-        .object([
-            "id": .string(id), "name": .string(""), "status": .string("active"), "visibility": .string("private"),
-            "accessibility": .string("invite-only"), "attributes": .object([:]),
-            "createdAt": .string(timestamp()), "updatedAt": .string(timestamp()),
-        ])
-    }
-
-    static func timestamp() -> String { Date().formatted(.iso8601) }
 }
 
 /// The error `waitForRequests` throws when the requests do not come in time.
 public struct FakeBirdAPIError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
-}
-
-/// Holds hanging requests until the fake shuts down.
-final class HangRelease: Sendable {
-    private let waiters = Mutex<(released: Bool, continuations: [CheckedContinuation<Void, Never>])>((false, []))
-
-    func wait() async {
-        await withCheckedContinuation { continuation in
-            let released = waiters.withLock { state -> Bool in
-                if state.released { return true }
-                state.continuations.append(continuation)
-                return false
-            }
-            if released { continuation.resume() }
-        }
-    }
-
-    func releaseAll() {
-        let continuations = waiters.withLock { state in
-            state.released = true
-            defer { state.continuations.removeAll() }
-            return state.continuations
-        }
-        for continuation in continuations { continuation.resume() }
-    }
 }

@@ -6,6 +6,9 @@ struct Perch: AsyncParsableCommand {
         commandName: "perch",
         abstract: "A self-hosted bot and flow runtime for Bird Conversations.",
         version: "0.1.0",
-        subcommands: [Serve.self, ValidateCommand.self, SchemaCommand.self, ExplainCommand.self, ConfigCommand.self, Health.self]
+        subcommands: [
+            Serve.self, ValidateCommand.self, SchemaCommand.self, ExplainCommand.self, ConfigCommand.self, Health.self,
+            OutboxCommand.self, WebhooksCommand.self, SandboxCommand.self,
+        ]
     )
 }

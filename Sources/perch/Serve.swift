@@ -21,8 +21,11 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "SQLite store file (PERCH_STORE, default perch.sqlite).")
     var store: String?
 
+    @Option(name: .long, help: "Also poll the conversations API every INTERVAL, e.g. 30s (PERCH_POLL).")
+    var poll: String?
+
     func run() async throws {
-        let settings = Settings(environment: Environment(), listen: listen, flows: flows, store: store)
+        let settings = Settings(environment: Environment(), listen: listen, flows: flows, store: store, poll: poll)
         let logger = settings.bootstrapLogging()
         guard settings.problems.isEmpty else {
             for problem in settings.problems {

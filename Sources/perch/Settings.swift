@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PerchBird
+import PerchRuntime
 import PerchServer
 import PerchStore
 
@@ -15,7 +16,10 @@ struct Settings {
     enum LogFormat: String, CaseIterable { case json, text }
 
     /// Reads the environment, with command-line flags taking precedence where given.
-    init(environment: Environment, listen: String? = nil, flows: [String] = [], store: String? = nil) {
+    init(
+        environment: Environment, listen: String? = nil, flows: [String] = [], store: String? = nil,
+        poll: String? = nil
+    ) {
         if let text = listen ?? environment["PERCH_LISTEN"] {
             if let address = ListenAddress(parsing: text) {
                 configuration.listen = address
@@ -73,7 +77,21 @@ struct Settings {
             birdAccessKey: environment["BIRD_ACCESS_KEY"],
             messageBirdAccessKey: environment["MESSAGEBIRD_ACCESS_KEY"],
             workspaceID: environment["BIRD_WORKSPACE_ID"],
-            flowID: environment["BIRD_FLOW_ID"])
+            flowID: environment["BIRD_FLOW_ID"],
+            organizationID: environment["BIRD_ORGANIZATION_ID"])
+        configuration.bird.rateLimits = RateLimits(
+            writesPerSecond: Double(integer(environment, "BIRD_WRITES_PER_SECOND", default: 500, in: 1...100_000)),
+            readsPerSecond: Double(integer(environment, "BIRD_READS_PER_SECOND", default: 50, in: 1...100_000)))
+        if let text = poll ?? environment["PERCH_POLL"] {
+            if let interval = PollerConfiguration.parseInterval(text) {
+                let workspace = environment["BIRD_WORKSPACE_ID"] ?? ""
+                configuration.poll = PollerConfiguration(
+                    interval: interval, generation: workspace.isEmpty ? .messagebird : .bird, workspaceID: workspace,
+                    channelID: environment["BIRD_CHANNEL_ID"])
+            } else {
+                problem("PERCH_POLL", "'\(text)' is not an interval (for example 30s or 2m)")
+            }
+        }
         configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
         configuration.runtime.flowID = environment["BIRD_FLOW_ID"] ?? ""
         configuration.runtime.whatsappChannelIDs = Set(list(environment["BIRD_WHATSAPP_CHANNELS"]))
@@ -178,6 +196,10 @@ struct Settings {
             ("BIRD_WORKSPACE_ID", c.bird.workspaceID ?? "(unset)"),
             ("BIRD_FLOW_ID", c.bird.flowID ?? "(unset)"),
             ("BIRD_SIGNING_KEY", Self.mask(c.birdSigningKey)),
+            ("BIRD_ORGANIZATION_ID", c.bird.organizationID ?? "(unset)"),
+            ("BIRD_WRITES_PER_SECOND", "\(Int(c.bird.rateLimits.writesPerSecond))"),
+            ("BIRD_READS_PER_SECOND", "\(Int(c.bird.rateLimits.readsPerSecond))"),
+            ("PERCH_POLL", c.poll.map { "\($0.interval) (\($0.generation.rawValue))" } ?? "(unset)"),
             ("BIRD_WHATSAPP_CHANNELS", c.runtime.whatsappChannelIDs.sorted().joined(separator: ",")),
             ("BIRD_TEAM_IDS", c.runtime.teamIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
             ("BIRD_ASSIGN_FEED_ITEMS", String(c.runtime.assignThroughFeedItems)),

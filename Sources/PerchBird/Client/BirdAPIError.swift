@@ -3,7 +3,10 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
     enum Code: Sendable {
         case status
         case transport
+        case timeout
         case notConfigured
+        case invalidRequest
+        case cancelled
     }
 
     let code: Code
@@ -15,15 +18,23 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// Seconds Bird asked us to wait (`Retry-After`), when it did.
     public var retryAfterSeconds: Double?
+    /// Attempts made before giving up (1 when the call was not retried).
+    public var attempts: Int = 1
 
     /// True for failures worth trying again: no answer, timeouts, 429 and 5xx.
     public var isRetryable: Bool {
         switch code {
-        case .transport: return true
-        case .notConfigured: return false
+        case .transport, .timeout: return true
+        case .notConfigured, .invalidRequest, .cancelled: return false
         case .status: return status == 429 || (status ?? 0) >= 500
         }
     }
+
+    /// True when no answer came within the request timeout.
+    public var isTimeout: Bool { code == .timeout }
+
+    /// True when the calling task was cancelled (shutdown), not a failure of Bird.
+    public var isCancelled: Bool { code == .cancelled }
 
     static func status(_ status: Int, birdCode: String?, message: String, retryAfter: Double?) -> BirdAPIError {
         BirdAPIError(
@@ -34,13 +45,36 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
         BirdAPIError(code: .transport, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
     }
 
+    static func timeout(_ message: String) -> BirdAPIError {
+        BirdAPIError(code: .timeout, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
+    }
+
+    static func invalidRequest(_ message: String) -> BirdAPIError {
+        BirdAPIError(code: .invalidRequest, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
+    }
+
     static func notConfigured(_ message: String) -> BirdAPIError {
         BirdAPIError(code: .notConfigured, status: nil, birdCode: nil, message: message, retryAfterSeconds: nil)
     }
 
+    static func cancelled() -> BirdAPIError {
+        BirdAPIError(
+            code: .cancelled, status: nil, birdCode: nil, message: "the call was cancelled", retryAfterSeconds: nil)
+    }
+
     public var description: String {
-        var text = status.map { "Bird answered \($0)" } ?? "Bird could not be reached"
+        var text: String
+        switch code {
+        case .status: text = "Bird answered \(status ?? 0)"
+        case .timeout: text = "Bird did not answer in time"
+        case .transport: text = "Bird could not be reached"
+        case .notConfigured: text = "Bird is not configured"
+        case .invalidRequest: text = "the request to Bird cannot be sent"
+        case .cancelled: text = "Bird call cancelled"
+        }
         if let birdCode { text += " (code \(birdCode))" }
-        return text + ": " + message
+        text += ": " + message
+        if attempts > 1 { text += " (after \(attempts) attempts)" }
+        return text
     }
 }

@@ -4,28 +4,49 @@ import PerchEvents
 
 /// Executes `BirdRequest`s against the Bird APIs through libcurl, or, in sandbox mode (no access
 /// key configured), records and logs each call instead of sending it.
+///
+/// Every attempt first takes a slot from the workspace's ``RateLimiter``; a failed attempt is tried
+/// again as the configuration's ``RetryPolicy`` decides (connection errors, timeouts, 429 honouring
+/// `Retry-After`, 5xx), waiting on the injected ``ClientClock``. Other 4xx answers fail at once.
 public final class BirdClient: Sendable {
     private let configuration: BirdConfiguration
     private let http: HTTPClient
     private let logger: Logger
     private let sandbox: SandboxRecorder?
+    private let clock: any ClientClock
+    private let jitter: @Sendable () -> Double
+    /// The per-workspace pacing every attempt goes through.
+    public let limiter: RateLimiter
 
     /// - Parameters:
-    ///   - configuration: base URLs, keys and ids.
+    ///   - configuration: base URLs, keys and ids, retry policy and rate limits.
     ///   - http: the libcurl client to send through (shared; its pool gives keep-alive).
-    ///   - logger: where sandbox calls and failures are logged.
-    public init(configuration: BirdConfiguration, http: HTTPClient, logger: Logger) {
+    ///   - logger: where sandbox calls, retries and failures are logged.
+    ///   - clock: waits between retries and for rate-limit slots; tests inject a virtual one.
+    ///   - jitter: a value in `0..<1` for each backoff; random by default.
+    public init(
+        configuration: BirdConfiguration, http: HTTPClient, logger: Logger,
+        clock: any ClientClock = SystemClientClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+    ) {
         self.configuration = configuration
         self.http = http
         self.logger = logger
         self.sandbox = configuration.isSandbox ? SandboxRecorder() : nil
+        self.clock = clock
+        self.jitter = jitter
+        self.limiter = RateLimiter(limits: configuration.rateLimits, clock: clock)
     }
 
     public var isSandbox: Bool { sandbox != nil }
     /// Calls recorded in sandbox mode, oldest first.
     public var sandboxCalls: [BirdRequest] { sandbox?.calls ?? [] }
+    /// The workspace, organization and ids the client was configured with.
+    public var birdConfiguration: BirdConfiguration { configuration }
 
-    /// Sends one request; returns Bird's answer for 2xx, throws `BirdAPIError` otherwise.
+    /// Sends one request, retrying as the policy says; returns Bird's answer for 2xx, throws
+    /// `BirdAPIError` otherwise (with the last failure, its status, Bird's code and text, and the
+    /// number of attempts).
     public func perform(_ request: BirdRequest) async throws(BirdAPIError) -> BirdResponse {
         if let sandbox {
             sandbox.record(request)
@@ -37,9 +58,45 @@ public final class BirdClient: Sendable {
                 ])
             return BirdResponse(status: 202, body: nil)
         }
+        var attempt = 1
+        while true {
+            do {
+                return try await attemptOnce(request)
+            } catch {
+                var failure = error
+                failure.attempts = attempt
+                if failure.isCancelled { throw failure }
+                switch configuration.retry.decision(afterAttempt: attempt, error: failure, jitter: jitter()) {
+                case .giveUp:
+                    throw failure
+                case .retry(let wait):
+                    logger.warning(
+                        "bird call failed; retrying",
+                        metadata: [
+                            "bird.endpoint": "\(request.endpoint)", "bird.attempt": "\(attempt)",
+                            "retry.wait": "\(wait)", "error": "\(failure)",
+                        ])
+                    do {
+                        try await clock.sleep(for: wait)
+                    } catch {
+                        throw failure
+                    }
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// One attempt: a rate-limit slot, then the HTTP exchange.
+    private func attemptOnce(_ request: BirdRequest) async throws(BirdAPIError) -> BirdResponse {
         let (base, key) = target(of: request.generation)
         guard let key else {
             throw .notConfigured("no access key for the \(request.generation.rawValue) API")
+        }
+        do {
+            try await limiter.acquire(scope: Self.scope(of: request), kind: RateLimiter.Kind(method: request.method))
+        } catch {
+            throw .cancelled()
         }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "AccessKey \(key)"), ("Accept", "application/json"),
@@ -52,8 +109,16 @@ public final class BirdClient: Sendable {
         let response: ClientResponse
         do {
             response = try await http.execute(
-                ClientRequest(method: request.method, url: base + request.path, headers: headers, body: body))
+                ClientRequest(
+                    method: request.method, url: base + request.path, headers: headers, body: body,
+                    timeout: configuration.requestTimeout))
+        } catch let error as HTTPClientError {
+            if error.isTimeout { throw .timeout(error.message) }
+            // A malformed URL or a failed TLS check does not heal by itself: check BIRD_API_URL.
+            if error == .invalidRequest || error == .tlsFailed { throw .invalidRequest(error.message) }
+            throw .transport(error.message)
         } catch {
+            if error is CancellationError { throw .cancelled() }
             throw .transport("\(error)")
         }
         let json = response.body.isEmpty ? nil : try? JSONValue(parsing: response.body)
@@ -62,9 +127,28 @@ public final class BirdClient: Sendable {
             throw .status(
                 response.status, birdCode: code,
                 message: message ?? String(decoding: response.body.prefix(300), as: UTF8.self),
-                retryAfter: response.header("Retry-After").flatMap(Double.init))
+                retryAfter: response.header("Retry-After").flatMap(Self.retryAfterSeconds))
         }
         return BirdResponse(status: response.status, body: json)
+    }
+
+    /// The rate-limit scope of a request: its workspace (Bird limits per workspace), or the legacy API as a whole.
+    static func scope(of request: BirdRequest) -> String {
+        guard request.generation == .bird else { return "messagebird" }
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true)
+        if let index = parts.firstIndex(of: "workspaces"), index + 1 < parts.count {
+            return "bird:" + parts[index + 1]
+        }
+        return "bird"
+    }
+
+    /// `Retry-After` in seconds; the HTTP-date form is not used by Bird as far as known and is ignored
+    /// (the backoff applies instead).
+    static func retryAfterSeconds(_ text: String) -> Double? {
+        guard let seconds = Double(text.filter { $0 != " " }), seconds.isFinite, seconds >= 0 else {
+            return nil
+        }
+        return seconds
     }
 
     private func target(of generation: Generation) -> (base: String, key: String?) {
@@ -78,12 +162,20 @@ public final class BirdClient: Sendable {
         url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 
-    /// Bird's error code and text from an error body of either generation.
+    /// Bird's error code and text from an error body of any generation.
     static func errorDetails(_ json: JSONValue?, generation: Generation) -> (code: String?, message: String?) {
         guard let json else { return (nil, nil) }
         // Legacy: {"errors":[{"code":2,"description":"...","parameter":...}]}
         if let first = json["errors"]?[0] {
-            return (first["code"]?.stringValue, first["description"]?.stringValue)
+            var message = first["description"]?.stringValue
+            if let parameter = first["parameter"]?.stringValue, let text = message {
+                message = text + " (parameter \(parameter))"
+            }
+            return (first["code"]?.stringValue, message)
+        }
+        // Newest bird.com API: {"error":{"code":"E...","message":"..."}}.
+        if case .object? = json["error"], let error = json["error"] {
+            return (error["code"]?.stringValue, error["message"]?.stringValue)
         }
         // Bird platform: {"code":"...","message":"..."} (field names seen in practice; not documented).
         return (json["code"]?.stringValue, json["message"]?.stringValue ?? json["error"]?.stringValue)
