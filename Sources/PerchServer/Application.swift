@@ -42,9 +42,10 @@ public final class Application: Sendable {
                 durability: configuration.durability, maximumSize: configuration.storeMaximumSize),
             logger: logger)
         let http = HTTPClient(configuration: HTTPClientConfiguration())
-        let bird = BirdClient(configuration: configuration.bird, http: http, logger: logger)
-        let library = FlowLibrary(flows)
         let metrics = MetricsRegistry()
+        let bird = BirdClient(
+            configuration: configuration.bird, http: http, logger: logger, metrics: metrics.factory)
+        let library = FlowLibrary(flows)
         let runtime = Runtime(
             configuration: configuration.runtime, flows: library, store: store, bird: bird, http: http,
             redecode: Ingress.decode, now: now, logger: logger, metrics: metrics.factory)

@@ -80,6 +80,8 @@ struct MetricsTests {
             }
             #expect(after[#"perch_actions_total{kind="reply",outcome="done"}"#] == 1)
             #expect(after[#"perch_rules_fired_total{flow="faq",rule="connection-test"}"#] == 1)
+            #expect(after[#"perch_bird_calls_total{endpoint="send_message",status="201"}"#] == 1)
+            #expect(after[#"perch_bird_call_duration_seconds_count{endpoint="send_message"}"#] == 1)
             #expect(after[#"perch_events_received_total{generation="messagebird",kind="message"}"#] == 2)
             #expect(after["perch_events_deduped_total{}"] == 1)
             #expect(after[#"perch_events_rejected_total{reason="signature"}"#] == 1)

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Curl
 import Logging
 import PerchEvents
@@ -15,6 +16,7 @@ public final class BirdClient: Sendable {
     private let sandbox: SandboxRecorder?
     private let clock: any ClientClock
     private let jitter: @Sendable () -> Double
+    private let metrics: any MetricsFactory
     /// The per-workspace pacing every attempt goes through.
     public let limiter: RateLimiter
 
@@ -24,11 +26,14 @@ public final class BirdClient: Sendable {
     ///   - logger: where sandbox calls, retries and failures are logged.
     ///   - clock: waits between retries and for rate-limit slots; tests inject a virtual one.
     ///   - jitter: a value in `0..<1` for each backoff; random by default.
+    ///   - metrics: where calls (by endpoint and status), their latency and retries are recorded.
     public init(
         configuration: BirdConfiguration, http: HTTPClient, logger: Logger,
         clock: any ClientClock = SystemClientClock(),
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance
     ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.http = http
         self.logger = logger
@@ -70,6 +75,10 @@ public final class BirdClient: Sendable {
                 case .giveUp:
                     throw failure
                 case .retry(let wait):
+                    Counter(
+                        label: "perch_bird_retries_total", dimensions: [("endpoint", request.endpoint)],
+                        factory: metrics
+                    ).increment()
                     logger.warning(
                         "bird call failed; retrying",
                         metadata: [
@@ -107,12 +116,19 @@ public final class BirdClient: Sendable {
             body = Array(json.serialized().utf8)
         }
         let response: ClientResponse
+        let started = ContinuousClock.now
+        defer {
+            let (seconds, attoseconds) = (ContinuousClock.now - started).components
+            Timer(label: "perch_bird_call_duration_seconds", dimensions: [("endpoint", request.endpoint)], factory: metrics)
+                .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        }
         do {
             response = try await http.execute(
                 ClientRequest(
                     method: request.method, url: base + request.path, headers: headers, body: body,
                     timeout: configuration.requestTimeout))
         } catch let error as HTTPClientError {
+            countCall(request, status: error.isTimeout ? "timeout" : "error")
             if error.isTimeout { throw .timeout(error.message) }
             // A malformed URL or a failed TLS check does not heal by itself: check BIRD_API_URL.
             if error == .invalidRequest || error == .tlsFailed { throw .invalidRequest(error.message) }
@@ -121,6 +137,7 @@ public final class BirdClient: Sendable {
             if error is CancellationError { throw .cancelled() }
             throw .transport("\(error)")
         }
+        countCall(request, status: String(response.status))
         let json = response.body.isEmpty ? nil : try? JSONValue(parsing: response.body)
         guard (200..<300).contains(response.status) else {
             let (code, message) = Self.errorDetails(json, generation: request.generation)
@@ -130,6 +147,13 @@ public final class BirdClient: Sendable {
                 retryAfter: response.header("Retry-After").flatMap(Self.retryAfterSeconds))
         }
         return BirdResponse(status: response.status, body: json)
+    }
+
+    private func countCall(_ request: BirdRequest, status: String) {
+        Counter(
+            label: "perch_bird_calls_total", dimensions: [("endpoint", request.endpoint), ("status", status)],
+            factory: metrics
+        ).increment()
     }
 
     /// The rate-limit scope of a request: its workspace (Bird limits per workspace), or the legacy API as a whole.
