@@ -163,8 +163,10 @@ extension FakeBirdAPI {
             let created = state.timestamp()
             guard case .object(var fields)? = body else { return birdNotFound }
             // Bird does not show the signing key again [3P].
+            let id = state.newID(.bird)
+            if let key = fields["signingKey"]?.stringValue { state.signingKeys[id] = key }
             fields["signingKey"] = nil
-            fields["id"] = .string(state.newID(.bird))
+            fields["id"] = .string(id)
             fields["status"] = .string("active")
             fields["createdAt"] = .string(created)
             fields["updatedAt"] = .string(created)

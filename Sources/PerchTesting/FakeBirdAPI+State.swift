@@ -1,4 +1,5 @@
 import Foundation
+import Curl
 import PerchEvents
 import Synchronization
 
@@ -20,6 +21,9 @@ extension FakeBirdAPI {
         /// Bird webhook subscriptions and legacy webhooks, in creation order.
         var subscriptions: [JSONValue] = []
         var webhooks: [JSONValue] = []
+        /// Signing keys of Bird subscriptions by subscription id: Bird never shows them again, but
+        /// signs every delivery with them.
+        var signingKeys: [String: String] = [:]
 
         /// A timestamp with milliseconds, strictly after the one before (Bird's format: `...T13:08:11.915Z`).
         mutating func timestamp() -> String {
@@ -43,6 +47,8 @@ extension FakeBirdAPI {
     /// Shared between the server's handler and the test's calls.
     final class Box: Sendable {
         let state = Mutex(State())
+        /// Delivers webhooks to subscribers, as Bird does.
+        let client = HTTPClient(configuration: HTTPClientConfiguration(requestTimeout: .seconds(10)))
 
         func newID(_ generation: Generation) -> String { state.withLock { $0.newID(generation) } }
 

@@ -10,7 +10,7 @@ import Synchronization
 /// Bird platform paths are served at the root (`/workspaces/...`, `/organizations/...`), the legacy
 /// Conversations API under `/v1`, so `birdURL` and `messageBirdURL` point the client at the right one.
 /// `POST /_fake/inbound` (`{conversationId, text, generation?, messageId?}`) adds a customer message,
-/// for trying polling by hand.
+/// for trying polling by hand, and delivers it, signed, to every registered webhook as Bird would.
 public final class FakeBirdAPI: Sendable {
     /// One request the fake received.
     public struct Request: Sendable, CustomStringConvertible {
@@ -151,6 +151,7 @@ public final class FakeBirdAPI: Sendable {
     public func shutdown() async {
         hangRelease.releaseAll()
         await server.shutdown()
+        await box.client.shutdown()
     }
 
     // MARK: - Answering
@@ -182,7 +183,11 @@ public final class FakeBirdAPI: Sendable {
         case .drop?:
             return (recorded, ServerResponse(status: 0))
         case nil:
-            return (recorded, route(request, state: box))
+            let response = route(request, state: box)
+            if request.method == "POST", request.path == "/_fake/inbound", response.status == 201 {
+                return (recorded, await deliverInbound(response, state: box))
+            }
+            return (recorded, response)
         }
     }
 

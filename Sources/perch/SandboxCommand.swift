@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PerchEvents
 import PerchTesting
 
 /// `perch sandbox`: runs the fake Bird API so flows can be tried locally without a Bird account.
@@ -20,6 +21,13 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.")
     var host = "127.0.0.1"
 
+    /// The body for the log, with a webhook subscription's signing key masked (never log secrets).
+    static func withoutSecrets(_ request: FakeBirdAPI.Request) -> String {
+        guard case .object(var fields)? = request.json, fields["signingKey"] != nil else { return request.bodyText }
+        fields["signingKey"] = .string("(hidden)")
+        return JSONValue.object(fields).serialized()
+    }
+
     func run() async throws {
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         let logger = Logger(label: "perch.sandbox")
@@ -29,7 +37,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 metadata: [
                     "http.method": "\(request.method)", "http.path": "\(request.path)",
                     "http.query": "\(request.query)", "http.status": "\(status)",
-                    "http.body": "\(request.bodyText.prefix(2000))",
+                    "http.body": "\(Self.withoutSecrets(request).prefix(2000))",
                 ])
         }
         try fake.start()
