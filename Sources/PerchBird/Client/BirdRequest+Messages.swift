@@ -20,22 +20,10 @@ extension BirdRequest {
     ) -> BirdRequest {
         switch generation {
         case .bird:
-            var text: [String: JSONValue] = ["text": .string(message.text)]
-            if !message.buttons.isEmpty {
-                text["actions"] = .array(
-                    message.buttons.map { title in
-                        .object([
-                            "type": .string("postback"),
-                            "postback": .object(["text": .string(title), "payload": .string(title)]),
-                        ])
-                    })
-            }
             return BirdRequest(
                 generation: .bird, method: "POST",
                 path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/messages",
-                body: birdSender(flowID: flowID, reference: reference, [
-                    "body": .object(["type": .string("text"), "text": .object(text)])
-                ]),
+                body: birdSender(flowID: flowID, reference: reference, ["body": message.birdBody]),
                 endpoint: "send_message")
         case .messagebird:
             // The legacy API has no participants or `reference`; `trackId` carries Perch's reference.
@@ -66,28 +54,35 @@ extension BirdRequest {
         _ message: OutgoingText, channelID: String, workspaceID: String, identifierKey: String,
         identifierValue: String, replyTo messageID: String?, reference: String
     ) -> BirdRequest {
-        var text: [String: JSONValue] = ["text": .string(message.text)]
-        if !message.buttons.isEmpty {
-            text["actions"] = .array(
-                message.buttons.map { title in
-                    .object([
-                        "type": .string("postback"),
-                        "postback": .object(["text": .string(title), "payload": .string(title)]),
-                    ])
-                })
-        }
         var body: [String: JSONValue] = [
             "receiver": .object([
                 "contacts": .array([
                     .object(["identifierKey": .string(identifierKey), "identifierValue": .string(identifierValue)])
                 ])
             ]),
-            "body": .object(["type": .string("text"), "text": .object(text)]),
+            "body": message.birdBody,
             "reference": .string(reference),
         ]
         if let messageID { body["replyTo"] = .object(["id": .string(messageID), "type": .string("message")]) }
         return BirdRequest(
             generation: .bird, method: "POST", path: "/workspaces/\(workspaceID)/channels/\(channelID)/messages",
             body: .object(body), endpoint: "send_channel_message")
+    }
+}
+
+extension OutgoingText {
+    /// The Bird platform message body: text, with quick-reply buttons as postback actions.
+    var birdBody: JSONValue {
+        var text: [String: JSONValue] = ["text": .string(self.text)]
+        if !buttons.isEmpty {
+            text["actions"] = .array(
+                buttons.map { title in
+                    .object([
+                        "type": .string("postback"),
+                        "postback": .object(["text": .string(title), "payload": .string(title)]),
+                    ])
+                })
+        }
+        return .object(["type": .string("text"), "text": .object(text)])
     }
 }
