@@ -27,7 +27,7 @@ RULES = [
     ("Runtime other", r"PerchRuntime"),
     ("MicroHTTP adapter (Swift)", r"MicroHTTP"),
     ("libmicrohttpd", r"^MHD_|^MHD|internal_run_from_select|call_connection_handler|MHD_epoll"),
-    ("Logging", r"Logging"),
+    ("swift-log (Logger, StreamLogHandler, writing log lines)", r"^\$s7Logging|StreamLogHandler"),
 ]
 compiled = [(label, re.compile(pattern)) for label, pattern in RULES]
 
