@@ -50,7 +50,6 @@ local maclen = ffi.new("unsigned int[1]")
 local b64 = ffi.new("unsigned char[64]")
 local sha256 = crypto.EVP_sha256()
 local counter = 0
-local thread_total = 1
 
 local function now_us()
     ffi.C.clock_gettime(0, ts)
@@ -63,7 +62,6 @@ end
 
 function init(args)
     math.randomseed((thread_id or 1) * 7919 + os.time())
-    thread_total = 2 -- wrk's -t; only used to spread conversation ids, exactness does not matter
 end
 
 local head = '{"type":"message.created","contact":{"id":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","msisdn":31612345678,'
