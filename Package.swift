@@ -121,5 +121,8 @@ let package = Package(
             name: "StoreBench",
             dependencies: ["PerchStore"],
             path: "Benchmarks/store/Sources"),
+        // End-to-end benchmark sink: a Bird API stand-in that times each reply (Benchmarks/run).
+        .executableTarget(
+            name: "E2EBench", dependencies: ["MicroHTTP", "PerchEvents"], path: "Benchmarks/e2e/Sources"),
     ]
 )

@@ -23,7 +23,7 @@ struct LaneSchedule<Job> {
 
     private struct Lane {
         /// Sorted by sequence; the first one runs when `running`.
-        var jobs: [Waiting] = []
+        var jobs = FIFO<Waiting>()
         var running = false
         /// Has a runner, or waits in `ready` for a slot.
         var scheduled = false
@@ -48,7 +48,7 @@ struct LaneSchedule<Job> {
     private(set) var accepting = true
     private var lanes: [String: Lane] = [:]
     /// Lanes with a runnable job but no free slot, oldest first.
-    private var ready: [String] = []
+    private var ready = FIFO<String>()
     private var nextTicket = 0
 
     init(queueLimit: Int, maxActiveLanes: Int) {
@@ -85,12 +85,11 @@ struct LaneSchedule<Job> {
     mutating func submit(_ job: Job, sequence: Int64?, lane name: String, ticket: Ticket?) -> [String] {
         var other: [String] = []
         if let ticket, ticket.lane != name { other = release(ticket) }
-        var lane = lanes[name] ?? Lane()
+        // Taken out of the dictionary while it changes, so its queue is not copied (copy on write).
+        var lane = lanes.removeValue(forKey: name) ?? Lane()
         if let ticket, ticket.lane == name, lane.tickets.remove(ticket.number) != nil { reserved -= 1 }
         let waiting = Waiting(job: job, sequence: sequence ?? .max, horizon: nextTicket)
-        let start = lane.running ? 1 : 0
-        let index = lane.jobs[start...].firstIndex { $0.sequence > waiting.sequence } ?? lane.jobs.endIndex
-        lane.jobs.insert(waiting, at: index)
+        lane.jobs.insert(waiting, keepingFirst: lane.running) { $0.sequence > $1.sequence }
         lanes[name] = lane
         queued += 1
         return other + schedule(name)
@@ -100,16 +99,16 @@ struct LaneSchedule<Job> {
     /// A nil job means the runner stops: the lane is empty or its head is held; `start` are lanes
     /// that got the slot it frees.
     mutating func next(on name: String, finished: Bool) -> (job: Job?, start: [String]) {
-        guard var lane = lanes[name] else { return (nil, []) }
+        guard var lane = lanes.removeValue(forKey: name) else { return (nil, []) }
         if finished, lane.running {
-            lane.jobs.removeFirst()
+            _ = lane.jobs.removeFirst()
             queued -= 1
         }
         lane.running = false
         if lane.headIsRunnable {
             lane.running = true
             lanes[name] = lane
-            return (lane.jobs[0].job, [])
+            return (lane.jobs.first!.job, [])
         }
         lane.scheduled = false
         lanes[name] = lane.isIdle ? nil : lane
@@ -139,8 +138,7 @@ struct LaneSchedule<Job> {
 
     private mutating func fillSlots() -> [String] {
         var started: [String] = []
-        while activeLanes < maxActiveLanes, !ready.isEmpty {
-            let name = ready.removeFirst()
+        while activeLanes < maxActiveLanes, let name = ready.removeFirst() {
             guard var lane = lanes[name] else { continue }
             if lane.headIsRunnable {
                 activeLanes += 1
