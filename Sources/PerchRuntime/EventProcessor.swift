@@ -23,6 +23,8 @@ struct EventProcessor: Sendable {
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
         do {
+            let event = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
+                .complete(event, logger: logger)
             try await handle(event, trace: &trace, logger: logger)
         } catch {
             trace.error = "\(error)"

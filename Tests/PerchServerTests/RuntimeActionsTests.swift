@@ -261,3 +261,28 @@ struct ChannelReplyTests {
         }
     }
 }
+
+@Suite("Bird conversation previews")
+struct ConversationPreviewTests {
+    /// A `conversation.updated` whose preview lacks the text: Perch reads the full message from the
+    /// conversations API before the flows decide.
+    @Test func aMessageWithoutPreviewTextIsReadInFull() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            _ = harness.bird.addInboundMessage(
+                conversationID: "c-fetch", messageID: "m-fetch", text: "what are your opening hours?",
+                generation: .bird)
+            let body = """
+                {"service":"conversations","event":"conversation.updated","payload":{"id":"c-fetch","status":"active",\
+                "channelId":"ch-1","lastMessage":{"id":"m-fetch","type":"text","sender":{"id":"contact-1","type":"contact"},\
+                "status":"delivered","createdAt":"2026-11-21T10:00:00.000Z"}}}
+                """
+            #expect(try await harness.post("/webhooks/bird", json: body).status == 200)
+            let requests = try await harness.bird.waitForRequests(count: 2)
+            #expect(requests[0].method == "GET")
+            #expect(requests[0].path == "/workspaces/ws-1/conversations/c-fetch/messages/m-fetch")
+            #expect(requests[1].path == "/workspaces/ws-1/conversations/c-fetch/messages")
+            #expect(requests[1].json?.value(at: "body.text.text")?.stringValue?.hasPrefix("We are open") == true)
+        }
+    }
+}
