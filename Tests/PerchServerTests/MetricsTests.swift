@@ -1,6 +1,7 @@
 import Foundation
 import PerchBird
 import PerchEvents
+import PerchServer
 import PerchTesting
 import Testing
 
@@ -89,6 +90,21 @@ struct MetricsTests {
             let version = try JSONValue(parsing: try await harness.client.execute(.init(url: harness.baseURL + "/readyz")).body)
                 .value(at: "flows.version")?.stringValue ?? "?"
             #expect(after[#"perch_flows_info{version="\#(version)"}"#] == 1)
+        }
+    }
+}
+
+@Suite("Metrics on their own listener")
+struct MetricsListenerTests {
+    @Test func metricsListenMovesMetricsOffTheWebhookPort() async throws {
+        let harness = try await Harness.start { $0.metricsListen = ListenAddress(host: "127.0.0.1", port: 0) }
+        try await harness.run { harness in
+            let port = try #require(harness.application.metricsPort)
+            let metrics = try await harness.client.execute(.init(url: "http://127.0.0.1:\(port)/metrics"))
+            #expect(metrics.status == 200)
+            #expect(String(decoding: metrics.body, as: UTF8.self).contains("perch_dispatcher_queue_depth"))
+            let onWebhookPort = try await harness.client.execute(.init(url: harness.baseURL + "/metrics"))
+            #expect(onWebhookPort.status == 404)
         }
     }
 }
