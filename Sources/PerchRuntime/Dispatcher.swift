@@ -13,15 +13,10 @@ public actor Dispatcher {
         public var event: Event
         /// The inbox sequence (arrival order; marked done afterwards), nil when the event was not stored.
         public var sequence: Int64?
-        /// Whether the event was acknowledged before a restart and queued by recovery: only such an
-        /// event can have actions done already. A fresh event's key was just accepted by the store's
-        /// dedupe, so none of its action references can be recorded.
-        public var recovered: Bool
 
-        public init(event: Event, sequence: Int64?, recovered: Bool = false) {
+        public init(event: Event, sequence: Int64?) {
             self.event = event
             self.sequence = sequence
-            self.recovered = recovered
         }
     }
 

@@ -23,7 +23,7 @@ struct EventProcessor: Sendable {
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
         do {
-            try await handle(event, recovered: job.recovered, trace: &trace, logger: logger)
+            try await handle(event, trace: &trace, logger: logger)
         } catch {
             trace.error = "\(error)"
             logger.error("event failed", metadata: ["error": "\(error)"])
@@ -39,7 +39,7 @@ struct EventProcessor: Sendable {
         }
     }
 
-    private func handle(_ event: Event, recovered: Bool, trace: inout Trace, logger: Logger) async throws {
+    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws {
         let time = now()
         let conversationKey = Runtime.lane(of: event)
         let stored = try await store.conversation(conversationKey)
@@ -116,9 +116,7 @@ struct EventProcessor: Sendable {
                     break rules
                 }
                 let reference = ActionReference(eventKey: event.key, ruleID: fired.key, actionIndex: index)
-                // Only an event recovered after a restart can have run before; a fresh event's key was
-                // just accepted by the dedupe, so none of its references can be recorded yet.
-                if recovered, try await store.isDone(reference: reference.description) {
+                if try await store.isDone(reference: reference.description) {
                     trace.actions.append(
                         ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue

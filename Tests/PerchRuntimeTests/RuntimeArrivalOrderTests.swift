@@ -6,7 +6,6 @@ import PerchEvents
 import PerchFlows
 import PerchRuntime
 import PerchStore
-import Synchronization
 import Testing
 
 /// A store whose enqueue of one chosen key returns only when the test says so, after its sequence
@@ -19,8 +18,6 @@ final class GatedStore: Store {
     /// Yields once the held entry has its sequence.
     let held: AsyncStream<Void>
     private let holding: AsyncStream<Void>.Continuation
-    /// How many times `isDone(reference:)` was asked.
-    let isDoneCalls = Atomic<Int>(0)
 
     init(holding key: String) {
         heldKey = key
@@ -52,10 +49,7 @@ final class GatedStore: Store {
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
         try await inner.saveConversation(id, record)
     }
-    func isDone(reference: String) async throws(StoreError) -> Bool {
-        isDoneCalls.add(1, ordering: .relaxed)
-        return try await inner.isDone(reference: reference)
-    }
+    func isDone(reference: String) async throws(StoreError) -> Bool { try await inner.isDone(reference: reference) }
     func recordDone(reference: String, at: Date) async throws(StoreError) {
         try await inner.recordDone(reference: reference, at: at)
     }
@@ -107,49 +101,5 @@ final class GatedStore: Store {
         await runtime.finish()
     }
     #expect(bird.sandboxCalls.compactMap { $0.body?["body"]?["text"]?["text"]?.stringValue } == ["one", "two"])
-    await http.shutdown()
-}
-
-@Test func onlyRecoveredEventsAskWhetherTheirActionsWereDone() async throws {
-    let flows = try FlowSet.load(
-        sources: [
-            FlowSource(
-                path: "inline.yaml",
-                text:
-                    "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"{{ message.text }}\"\n"
-            )
-        ])
-    let store = GatedStore(holding: "none")
-    let http = HTTPClient()
-    let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
-    func event(_ key: String, _ text: String) -> Event {
-        Event(
-            kind: .message, generation: .bird, name: "conversation.updated", key: key, messageID: key,
-            conversationID: "c1", direction: .incoming, content: MessageContent(text: text))
-    }
-    // An entry acknowledged before a "restart" whose reply was already done: recovery must ask and skip it.
-    let old = event("bird:old", "old")
-    _ = try await store.inner.enqueue(
-        InboxEntry(
-            sequence: nil, key: old.key, conversationKey: "c1", source: "bird", payload: [], metadata: [:],
-            receivedAt: Date()))
-    try await store.inner.recordDone(
-        reference: ActionReference(eventKey: old.key, ruleID: "echo/say", actionIndex: 0).description, at: Date())
-    let runtime = Runtime(
-        configuration: RuntimeConfiguration(workspaceID: "ws", flowID: "flow"), flows: FlowLibrary(flows),
-        store: store, bird: bird, http: http, redecode: { _ in old }, logger: Logger(label: "test"))
-    #expect(try await runtime.recover() == 1)
-    await withDiscardingTaskGroup { group in
-        group.addTask { await runtime.run() }
-        await runtime.dispatcher.waitUntilIdle()
-        #expect(store.isDoneCalls.load(ordering: .relaxed) == 1)
-        let fresh = Delivery(event: event("bird:new", "new"), source: "bird", payload: [])
-        #expect(await runtime.ingest(fresh) == .accepted)
-        await runtime.dispatcher.waitUntilIdle()
-        await runtime.finish()
-    }
-    // The fresh event's key was just accepted, so it never asks; the recovered reply is not repeated.
-    #expect(store.isDoneCalls.load(ordering: .relaxed) == 1)
-    #expect(bird.sandboxCalls.compactMap { $0.body?["body"]?["text"]?["text"]?.stringValue } == ["new"])
     await http.shutdown()
 }
