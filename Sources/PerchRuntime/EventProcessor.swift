@@ -22,16 +22,19 @@ struct EventProcessor: Sendable {
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
+        var record: ConversationRecord?
         do {
-            try await handle(event, trace: &trace, logger: logger)
+            record = try await handle(event, trace: &trace, logger: logger)
         } catch {
             trace.error = "\(error)"
             logger.error("event failed", metadata: ["error": "\(error)"])
         }
         logger.debug("event handled", metadata: ["trace": "\(trace.json())"])
         do {
-            try await store.saveTrace(eventKey: event.key, trace: trace.json(), at: now())
-            if let sequence = job.sequence { try await store.markDone(sequence: sequence) }
+            // One transaction: the conversation, the trace and the inbox entry's done mark.
+            try await store.finish(
+                sequence: job.sequence, conversationKey: Runtime.lane(of: event), record: record, eventKey: event.key,
+                trace: trace.json(), at: now())
         } catch {
             // The event stays unfinished in the inbox and runs again after a restart; its actions
             // are not repeated, because their references are recorded.
@@ -39,7 +42,8 @@ struct EventProcessor: Sendable {
         }
     }
 
-    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws {
+    /// Runs the event; returns the conversation's record to save, or `nil` when it did not change.
+    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws -> ConversationRecord? {
         let time = now()
         let conversationKey = Runtime.lane(of: event)
         let stored = try await store.conversation(conversationKey)
@@ -52,8 +56,7 @@ struct EventProcessor: Sendable {
         if let reason = EchoGuard(flowID: configuration.flowID).reason(event) {
             trace.skipped = reason
             Counter(label: "perch_echoes_ignored_total", factory: metrics).increment()
-            if record != stored { try await store.saveConversation(conversationKey, record) }
-            return
+            return record != stored ? record : nil
         }
 
         let isFirstMessage = record.messagesSeen == 0
@@ -70,8 +73,7 @@ struct EventProcessor: Sendable {
             if let since = record.handoffAt, time.timeIntervalSince(since) < configuration.handoffPause.seconds {
                 trace.skipped =
                     "the bot is paused in this conversation: it was handed off\(record.handoffTeam.map { " to \($0)" } ?? "") at \(since.formatted(.iso8601)); it answers again once the conversation is closed and reopened, or after \(configuration.handoffPause)"
-                try await store.saveConversation(conversationKey, record)
-                return
+                return record
             }
             record.handoffActive = false
         }
@@ -143,7 +145,7 @@ struct EventProcessor: Sendable {
             }
         }
         context.record.updatedAt = time
-        try await store.saveConversation(conversationKey, context.record)
+        return context.record
     }
 }
 

@@ -69,6 +69,20 @@ public protocol Store: Sendable {
     /// The explain trace of an event, or `nil` when none is kept (never saved, or pruned).
     func trace(eventKey: String) async throws(StoreError) -> String?
 
+    // MARK: Finishing an event
+
+    /// Everything an event leaves behind, in one transaction (one write of a group commit): saves
+    /// the conversation record, keeps the explain trace, and marks the inbox entry done. Either all
+    /// of it is durable or none is, so a finished event is never run again without its state.
+    /// - Parameters:
+    ///   - sequence: the inbox entry to mark done, or `nil` when the event was not stored.
+    ///   - record: the conversation's new record, or `nil` to leave the stored one as it is.
+    ///   - at: when the trace was saved (its age for pruning).
+    func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError)
+
     // MARK: Operations
 
     /// Deletes finished inbox entries, dedupe keys, done references and traces that the policy no longer keeps.

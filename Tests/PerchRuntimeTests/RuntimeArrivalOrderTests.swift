@@ -59,6 +59,14 @@ final class GatedStore: Store {
     func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
         try await inner.saveTrace(eventKey: eventKey, trace: trace, at: at)
     }
+    func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError) {
+        try await inner.finish(
+            sequence: sequence, conversationKey: conversationKey, record: record, eventKey: eventKey, trace: trace,
+            at: at)
+    }
     func trace(eventKey: String) async throws(StoreError) -> String? { try await inner.trace(eventKey: eventKey) }
     func prune(now: Date, policy: RetentionPolicy) async throws(StoreError) -> PruneReport {
         try await inner.prune(now: now, policy: policy)

@@ -111,6 +111,16 @@ public actor MemoryStore: Store {
         traces[eventKey] = (trace, at)
     }
 
+    public func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) throws(StoreError) {
+        try ensureOpen()
+        if let record { conversations[conversationKey] = record }
+        traces[eventKey] = (trace, at)
+        if let sequence { inbox[sequence]?.done = true }
+    }
+
     public func trace(eventKey: String) throws(StoreError) -> String? {
         try ensureOpen()
         return traces[eventKey]?.trace

@@ -24,10 +24,7 @@ extension SQLiteStore {
     }
 
     public func markDone(sequence: Int64) async throws(StoreError) {
-        try await write { db in
-            try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
-                .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
-        }
+        try await write { db in try Self.markDone(sequence, in: db) }
     }
 
     public func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry] {
@@ -81,20 +78,8 @@ extension SQLiteStore {
     }
 
     public func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
-        let json: String
-        do {
-            json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        } catch {
-            throw StoreError(.other, "the record of conversation \(id) cannot be encoded: \(error)")
-        }
-        try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO conversations (id, record, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
-                    """
-            ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
-        }
+        let json = try Self.encodeRecord(record, id: id)
+        try await write { db in try Self.upsertConversation(id, json: json, in: db) }
     }
 
     public func isDone(reference: String) async throws(StoreError) -> Bool {
@@ -159,13 +144,18 @@ extension SQLiteStore {
     }
 
     public func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
+        try await write { db in try Self.upsertTrace(eventKey, trace: trace, at: at, in: db) }
+    }
+
+    public func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError) {
+        let json = try record.map { record throws(StoreError) in try Self.encodeRecord(record, id: conversationKey) }
         try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO traces (event_key, trace, saved_at) VALUES (?, ?, ?)
-                    ON CONFLICT(event_key) DO UPDATE SET trace = excluded.trace, saved_at = excluded.saved_at
-                    """
-            ).execute(arguments: [eventKey, trace, at.timeIntervalSinceReferenceDate])
+            if let json { try Self.upsertConversation(conversationKey, json: json, in: db) }
+            try Self.upsertTrace(eventKey, trace: trace, at: at, in: db)
+            if let sequence { try Self.markDone(sequence, in: db) }
         }
     }
 
@@ -220,6 +210,37 @@ extension SQLiteStore {
                 arguments: [policy.maxTraces])
             report.traces += db.changesCount
             return report
+        }
+    }
+
+    private static func markDone(_ sequence: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
+            .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
+    }
+
+    private static func upsertTrace(_ eventKey: String, trace: String, at: Date, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO traces (event_key, trace, saved_at) VALUES (?, ?, ?)
+                ON CONFLICT(event_key) DO UPDATE SET trace = excluded.trace, saved_at = excluded.saved_at
+                """
+        ).execute(arguments: [eventKey, trace, at.timeIntervalSinceReferenceDate])
+    }
+
+    private static func upsertConversation(_ id: String, json: String, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO conversations (id, record, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                """
+        ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
+    }
+
+    private static func encodeRecord(_ record: ConversationRecord, id: String) throws(StoreError) -> String {
+        do {
+            return String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
+        } catch {
+            throw StoreError(.other, "the record of conversation \(id) cannot be encoded: \(error)")
         }
     }
 
