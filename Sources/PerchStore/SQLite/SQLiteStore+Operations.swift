@@ -70,7 +70,7 @@ extension SQLiteStore {
         }
         guard let json else { return nil }
         do {
-            return try JSONDecoder().decode(ConversationRecord.self, from: Data(json.utf8))
+            return try ConversationRecord(storedJSON: json)
         } catch {
             throw StoreError(
                 .corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
@@ -78,7 +78,7 @@ extension SQLiteStore {
     }
 
     public func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
-        let json = try Self.encodeRecord(record, id: id)
+        let json = record.storedJSON()
         try await write { db in try Self.upsertConversation(id, json: json, in: db) }
     }
 
@@ -151,7 +151,7 @@ extension SQLiteStore {
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
         at: Date
     ) async throws(StoreError) {
-        let json = try record.map { record throws(StoreError) in try Self.encodeRecord(record, id: conversationKey) }
+        let json = record?.storedJSON()
         try await write { db in
             if let json { try Self.upsertConversation(conversationKey, json: json, in: db) }
             try Self.upsertTrace(eventKey, trace: trace, at: at, in: db)
@@ -234,14 +234,6 @@ extension SQLiteStore {
                 ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
                 """
         ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
-    }
-
-    private static func encodeRecord(_ record: ConversationRecord, id: String) throws(StoreError) -> String {
-        do {
-            return String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        } catch {
-            throw StoreError(.other, "the record of conversation \(id) cannot be encoded: \(error)")
-        }
     }
 
     private static func encodeMetadata(_ metadata: [String: String], path: String) throws(StoreError) -> String {
