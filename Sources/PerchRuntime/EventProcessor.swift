@@ -46,7 +46,10 @@ struct EventProcessor: Sendable {
     private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws -> ConversationRecord? {
         let time = now()
         let conversationKey = Runtime.lane(of: event)
-        let stored = try await store.conversation(conversationKey)
+        // One read for the record and the references of this event's actions done before (after a
+        // restart, or when it comes in again after its dedupe key was pruned): no read per action.
+        let (stored, doneReferences) = try await store.conversation(
+            conversationKey, doneReferencesWithPrefix: ActionReference.prefix(ofEvent: event.key))
         var record = stored ?? ConversationRecord()
 
         // Every generation reports the conversation's status on message events too; closing ends a
@@ -118,7 +121,7 @@ struct EventProcessor: Sendable {
                     break rules
                 }
                 let reference = ActionReference(eventKey: event.key, ruleID: fired.key, actionIndex: index)
-                if try await store.isDone(reference: reference.description) {
+                if doneReferences.contains(reference.description) {
                     trace.actions.append(
                         ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue

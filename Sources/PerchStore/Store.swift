@@ -37,6 +37,14 @@ public protocol Store: Sendable {
     /// The state kept for a conversation, or `nil` when none was saved.
     func conversation(_ id: String) async throws(StoreError) -> ConversationRecord?
 
+    /// The state kept for a conversation and the done references that start with `prefix`, in one
+    /// read: what an event needs before it runs. An event's actions can be done already although its
+    /// key was just accepted: recovered after a restart, or sent again after its dedupe key was
+    /// pruned (done references are kept longer than dedupe keys).
+    /// - Parameter prefix: the start of the references to return (an event's, `perch:<event>:`).
+    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+
     /// Replaces the state kept for a conversation.
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError)
 

@@ -46,6 +46,11 @@ final class GatedStore: Store {
     func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
         try await inner.conversation(id)
     }
+    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        try await inner.conversation(id, doneReferencesWithPrefix: prefix)
+    }
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
         try await inner.saveConversation(id, record)
     }

@@ -131,6 +131,30 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func conversationComesWithTheDoneReferencesOfOnePrefix(kind: StoreKind) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try kind.make(in: directory)
+        let empty = try await store.conversation("c1", doneReferencesWithPrefix: "perch:ev1:")
+        #expect(empty.record == nil)
+        #expect(empty.doneReferences.isEmpty)
+        let record = ConversationRecord(state: "asked", messagesSeen: 2)
+        try await store.saveConversation("c1", record)
+        for reference in [
+            "perch:ev1:faq/hours:0", "perch:ev1:faq/hours:1", "perch:ev10:faq/hours:0", "perch:ev2:faq/hours:0",
+            "perch:ev0:faq/hours:0", "perch:ev1", "perch:ev1;x",
+        ] {
+            try await store.recordDone(reference: reference, at: Sample.start)
+        }
+        let found = try await store.conversation("c1", doneReferencesWithPrefix: "perch:ev1:")
+        #expect(found.record == record)
+        #expect(found.doneReferences == ["perch:ev1:faq/hours:0", "perch:ev1:faq/hours:1"])
+        #expect(try await store.conversation("c2", doneReferencesWithPrefix: "perch:ev2:").doneReferences == [
+            "perch:ev2:faq/hours:0"
+        ])
+        await store.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func outboxKeepsFailedActionsOnePerReference(kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         let store = try kind.make(in: directory)

@@ -68,6 +68,13 @@ public actor MemoryStore: Store {
         return conversations[id]
     }
 
+    public func conversation(_ id: String, doneReferencesWithPrefix prefix: String) throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        try ensureOpen()
+        return (conversations[id], Set(doneReferences.keys.filter { $0.hasPrefix(prefix) }))
+    }
+
     public func saveConversation(_ id: String, _ record: ConversationRecord) throws(StoreError) {
         try ensureOpen()
         conversations[id] = record

@@ -64,10 +64,28 @@ extension SQLiteStore {
     }
 
     public func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
-        let path = self.path
         let json = try await read { db in
             try String.fetchOne(db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
         }
+        return try decodeRecord(json, id: id)
+    }
+
+    public func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        let (json, references) = try await read { db in
+            let json = try String.fetchOne(
+                db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
+            // A range on the primary key: every reference that starts with `prefix` (none holds U+10FFFF).
+            let references = try String.fetchSet(
+                db, sql: "SELECT reference FROM done_references WHERE reference >= ? AND reference < ?",
+                arguments: [prefix, prefix + "\u{10FFFF}"])
+            return (json, references)
+        }
+        return (try decodeRecord(json, id: id), references)
+    }
+
+    private func decodeRecord(_ json: String?, id: String) throws(StoreError) -> ConversationRecord? {
         guard let json else { return nil }
         do {
             return try ConversationRecord(storedJSON: json)
