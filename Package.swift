@@ -49,6 +49,7 @@ let package = Package(
         .target(
             name: "PerchStore",
             dependencies: [
+                "PerchEvents",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

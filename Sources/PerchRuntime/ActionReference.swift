@@ -14,6 +14,9 @@ public struct ActionReference: Sendable, Hashable, CustomStringConvertible {
     /// What every Perch reference starts with; the echo guard looks for it.
     public static let prefix = "perch:"
 
+    /// What the references of every action of one event start with: `perch:<event>:`.
+    public static func prefix(ofEvent eventKey: String) -> String { "\(prefix)\(eventKey):" }
+
     /// `perch:<event>:<rule>:<index>`; stable across restarts and replicas.
     public var description: String { "\(Self.prefix)\(eventKey):\(ruleID):\(actionIndex)" }
 }

@@ -253,7 +253,7 @@ struct ActionRunner: Sendable {
                 failed.detail = "\(call.url) answered \(response.status)"
                 return failed
             }
-            logger.info("action done", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
+            logger.debug("action done", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
             return outcome
         } catch {
             logger.warning("http action failed", metadata: ["http.url": "\(call.url)", "error": "\(error)"])
@@ -282,7 +282,7 @@ struct ActionRunner: Sendable {
     ) async -> ActionOutcome {
         do {
             _ = try await bird.perform(request)
-            logger.info("action done", metadata: ["bird.endpoint": "\(request.endpoint)"])
+            logger.debug("action done", metadata: ["bird.endpoint": "\(request.endpoint)"])
             return outcome
         } catch {
             logger.error("action failed", metadata: ["bird.endpoint": "\(request.endpoint)", "error": "\(error)"])

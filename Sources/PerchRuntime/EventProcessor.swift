@@ -22,18 +22,21 @@ struct EventProcessor: Sendable {
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
+        var record: ConversationRecord?
         do {
             let event = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
                 .complete(event, logger: logger)
-            try await handle(event, trace: &trace, logger: logger)
+            record = try await handle(event, trace: &trace, logger: logger)
         } catch {
             trace.error = "\(error)"
             logger.error("event failed", metadata: ["error": "\(error)"])
         }
         logger.debug("event handled", metadata: ["trace": "\(trace.json())"])
         do {
-            try await store.saveTrace(eventKey: event.key, trace: trace.json(), at: now())
-            if let sequence = job.sequence { try await store.markDone(sequence: sequence) }
+            // One transaction: the conversation, the trace and the inbox entry's done mark.
+            try await store.finish(
+                sequence: job.sequence, conversationKey: Runtime.lane(of: event), record: record, eventKey: event.key,
+                trace: trace.json(), at: now())
         } catch {
             // The event stays unfinished in the inbox and runs again after a restart; its actions
             // are not repeated, because their references are recorded.
@@ -41,10 +44,14 @@ struct EventProcessor: Sendable {
         }
     }
 
-    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws {
+    /// Runs the event; returns the conversation's record to save, or `nil` when it did not change.
+    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws -> ConversationRecord? {
         let time = now()
         let conversationKey = Runtime.lane(of: event)
-        let stored = try await store.conversation(conversationKey)
+        // One read for the record and the references of this event's actions done before (after a
+        // restart, or when it comes in again after its dedupe key was pruned): no read per action.
+        let (stored, doneReferences) = try await store.conversation(
+            conversationKey, doneReferencesWithPrefix: ActionReference.prefix(ofEvent: event.key))
         var record = stored ?? ConversationRecord()
 
         // Every generation reports the conversation's status on message events too; closing ends a
@@ -54,8 +61,7 @@ struct EventProcessor: Sendable {
         if let reason = EchoGuard(flowID: configuration.flowID).reason(event) {
             trace.skipped = reason
             Counter(label: "perch_echoes_ignored_total", factory: metrics).increment()
-            if record != stored { try await store.saveConversation(conversationKey, record) }
-            return
+            return record != stored ? record : nil
         }
 
         let isFirstMessage = record.messagesSeen == 0
@@ -72,8 +78,7 @@ struct EventProcessor: Sendable {
             if let since = record.handoffAt, time.timeIntervalSince(since) < configuration.handoffPause.seconds {
                 trace.skipped =
                     "the bot is paused in this conversation: it was handed off\(record.handoffTeam.map { " to \($0)" } ?? "") at \(since.formatted(.iso8601)); it answers again once the conversation is closed and reopened, or after \(configuration.handoffPause)"
-                try await store.saveConversation(conversationKey, record)
-                return
+                return record
             }
             record.handoffActive = false
         }
@@ -97,7 +102,7 @@ struct EventProcessor: Sendable {
             context.record.ruleLastFired[fired.key] = time
             var ruleLogger = logger
             ruleLogger[metadataKey: "rule.id"] = "\(fired.key)"
-            ruleLogger.info("rule fired")
+            ruleLogger.debug("rule fired")
             Counter(
                 label: "perch_rules_fired_total", dimensions: [("flow", fired.flowID), ("rule", fired.ruleID)],
                 factory: metrics
@@ -118,7 +123,7 @@ struct EventProcessor: Sendable {
                     break rules
                 }
                 let reference = ActionReference(eventKey: event.key, ruleID: fired.key, actionIndex: index)
-                if try await store.isDone(reference: reference.description) {
+                if doneReferences.contains(reference.description) {
                     trace.actions.append(
                         ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue
@@ -145,7 +150,7 @@ struct EventProcessor: Sendable {
             }
         }
         context.record.updatedAt = time
-        try await store.saveConversation(conversationKey, context.record)
+        return context.record
     }
 }
 

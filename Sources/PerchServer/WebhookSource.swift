@@ -32,8 +32,21 @@ public enum WebhookSource: String, Sendable, CaseIterable {
     }
 
     func accepts(contentType: String) -> Bool {
+        // What Bird and nearly every sender send, compared without Foundation (it runs per webhook).
+        if Self.equalsIgnoringASCIICase(contentType, "application/json")
+            || Self.equalsIgnoringASCIICase(contentType, "application/json; charset=utf-8")
+        {
+            return true
+        }
         let type = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         if type == "application/json" || type?.hasSuffix("+json") == true { return true }
         return self == .smsStatus && type == "application/x-www-form-urlencoded"
+    }
+
+    /// Whether `text` is `lowercase` (ASCII) in any letter case.
+    static func equalsIgnoringASCIICase(_ text: String, _ lowercase: String) -> Bool {
+        text.utf8.elementsEqual(lowercase.utf8) { byte, expected in
+            (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte) == expected
+        }
     }
 }

@@ -37,6 +37,14 @@ public protocol Store: Sendable {
     /// The state kept for a conversation, or `nil` when none was saved.
     func conversation(_ id: String) async throws(StoreError) -> ConversationRecord?
 
+    /// The state kept for a conversation and the done references that start with `prefix`, in one
+    /// read: what an event needs before it runs. An event's actions can be done already although its
+    /// key was just accepted: recovered after a restart, or sent again after its dedupe key was
+    /// pruned (done references are kept longer than dedupe keys).
+    /// - Parameter prefix: the start of the references to return (an event's, `perch:<event>:`).
+    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+
     /// Replaces the state kept for a conversation.
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError)
 
@@ -68,6 +76,20 @@ public protocol Store: Sendable {
 
     /// The explain trace of an event, or `nil` when none is kept (never saved, or pruned).
     func trace(eventKey: String) async throws(StoreError) -> String?
+
+    // MARK: Finishing an event
+
+    /// Everything an event leaves behind, in one transaction (one write of a group commit): saves
+    /// the conversation record, keeps the explain trace, and marks the inbox entry done. Either all
+    /// of it is durable or none is, so a finished event is never run again without its state.
+    /// - Parameters:
+    ///   - sequence: the inbox entry to mark done, or `nil` when the event was not stored.
+    ///   - record: the conversation's new record, or `nil` to leave the stored one as it is.
+    ///   - at: when the trace was saved (its age for pruning).
+    func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError)
 
     // MARK: Operations
 

@@ -46,6 +46,11 @@ final class GatedStore: Store {
     func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
         try await inner.conversation(id)
     }
+    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        try await inner.conversation(id, doneReferencesWithPrefix: prefix)
+    }
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
         try await inner.saveConversation(id, record)
     }
@@ -58,6 +63,14 @@ final class GatedStore: Store {
     func removeFromOutbox(id: Int64) async throws(StoreError) { try await inner.removeFromOutbox(id: id) }
     func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
         try await inner.saveTrace(eventKey: eventKey, trace: trace, at: at)
+    }
+    func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError) {
+        try await inner.finish(
+            sequence: sequence, conversationKey: conversationKey, record: record, eventKey: eventKey, trace: trace,
+            at: at)
     }
     func trace(eventKey: String) async throws(StoreError) -> String? { try await inner.trace(eventKey: eventKey) }
     func prune(now: Date, policy: RetentionPolicy) async throws(StoreError) -> PruneReport {

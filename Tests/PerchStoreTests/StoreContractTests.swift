@@ -131,6 +131,30 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func conversationComesWithTheDoneReferencesOfOnePrefix(kind: StoreKind) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try kind.make(in: directory)
+        let empty = try await store.conversation("c1", doneReferencesWithPrefix: "perch:ev1:")
+        #expect(empty.record == nil)
+        #expect(empty.doneReferences.isEmpty)
+        let record = ConversationRecord(state: "asked", messagesSeen: 2)
+        try await store.saveConversation("c1", record)
+        for reference in [
+            "perch:ev1:faq/hours:0", "perch:ev1:faq/hours:1", "perch:ev10:faq/hours:0", "perch:ev2:faq/hours:0",
+            "perch:ev0:faq/hours:0", "perch:ev1", "perch:ev1;x",
+        ] {
+            try await store.recordDone(reference: reference, at: Sample.start)
+        }
+        let found = try await store.conversation("c1", doneReferencesWithPrefix: "perch:ev1:")
+        #expect(found.record == record)
+        #expect(found.doneReferences == ["perch:ev1:faq/hours:0", "perch:ev1:faq/hours:1"])
+        #expect(try await store.conversation("c2", doneReferencesWithPrefix: "perch:ev2:").doneReferences == [
+            "perch:ev2:faq/hours:0"
+        ])
+        await store.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func outboxKeepsFailedActionsOnePerReference(kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         let store = try kind.make(in: directory)
@@ -161,6 +185,33 @@ import Testing
         try await store.saveTrace(eventKey: "e1", trace: #"{"fired":"hours"}"#, at: Sample.start)
         try await store.saveTrace(eventKey: "e1", trace: #"{"fired":"pricing"}"#, at: Sample.start)
         #expect(try await store.trace(eventKey: "e1") == #"{"fired":"pricing"}"#)
+        await store.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func finishSavesTheRecordAndTheTraceAndMarksTheEntryDone(kind: StoreKind) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try kind.make(in: directory)
+        let first = try #require(try await store.enqueue(Sample.entry("e1")).sequence)
+        let second = try #require(try await store.enqueue(Sample.entry("e2", at: 1)).sequence)
+        let record = ConversationRecord(state: "asked", ruleLastFired: ["hours": Sample.start], messagesSeen: 1)
+        try await store.finish(
+            sequence: first, conversationKey: "c1", record: record, eventKey: "e1", trace: #"{"fired":"hours"}"#,
+            at: Sample.start)
+        #expect(try await store.conversation("c1") == record)
+        #expect(try await store.trace(eventKey: "e1") == #"{"fired":"hours"}"#)
+        #expect(try await store.unfinished(limit: 10).map(\.sequence) == [second])
+
+        // No record leaves the stored one as it is; no sequence (an event not stored) marks nothing.
+        try await store.finish(
+            sequence: nil, conversationKey: "c1", record: nil, eventKey: "e3", trace: "{}", at: Sample.start)
+        #expect(try await store.conversation("c1") == record)
+        #expect(try await store.trace(eventKey: "e3") == "{}")
+        #expect(try await store.unfinished(limit: 10).map(\.sequence) == [second])
+        try await store.finish(
+            sequence: second, conversationKey: "c2", record: nil, eventKey: "e2", trace: "{}", at: Sample.start)
+        #expect(try await store.conversation("c2") == nil)
+        #expect(try await store.unfinished(limit: 10).isEmpty)
         await store.close()
     }
 

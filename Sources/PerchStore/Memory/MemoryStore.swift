@@ -68,6 +68,13 @@ public actor MemoryStore: Store {
         return conversations[id]
     }
 
+    public func conversation(_ id: String, doneReferencesWithPrefix prefix: String) throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        try ensureOpen()
+        return (conversations[id], Set(doneReferences.keys.filter { $0.hasPrefix(prefix) }))
+    }
+
     public func saveConversation(_ id: String, _ record: ConversationRecord) throws(StoreError) {
         try ensureOpen()
         conversations[id] = record
@@ -109,6 +116,16 @@ public actor MemoryStore: Store {
     public func saveTrace(eventKey: String, trace: String, at: Date) throws(StoreError) {
         try ensureOpen()
         traces[eventKey] = (trace, at)
+    }
+
+    public func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) throws(StoreError) {
+        try ensureOpen()
+        if let record { conversations[conversationKey] = record }
+        traces[eventKey] = (trace, at)
+        if let sequence { inbox[sequence]?.done = true }
     }
 
     public func trace(eventKey: String) throws(StoreError) -> String? {

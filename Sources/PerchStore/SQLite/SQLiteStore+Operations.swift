@@ -24,10 +24,7 @@ extension SQLiteStore {
     }
 
     public func markDone(sequence: Int64) async throws(StoreError) {
-        try await write { db in
-            try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
-                .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
-        }
+        try await write { db in try Self.markDone(sequence, in: db) }
     }
 
     public func unfinished(limit: Int) async throws(StoreError) -> [InboxEntry] {
@@ -67,13 +64,31 @@ extension SQLiteStore {
     }
 
     public func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
-        let path = self.path
         let json = try await read { db in
             try String.fetchOne(db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
         }
+        return try decodeRecord(json, id: id)
+    }
+
+    public func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        let (json, references) = try await read { db in
+            let json = try String.fetchOne(
+                db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
+            // A range on the primary key: every reference that starts with `prefix` (none holds U+10FFFF).
+            let references = try String.fetchSet(
+                db, sql: "SELECT reference FROM done_references WHERE reference >= ? AND reference < ?",
+                arguments: [prefix, prefix + "\u{10FFFF}"])
+            return (json, references)
+        }
+        return (try decodeRecord(json, id: id), references)
+    }
+
+    private func decodeRecord(_ json: String?, id: String) throws(StoreError) -> ConversationRecord? {
         guard let json else { return nil }
         do {
-            return try JSONDecoder().decode(ConversationRecord.self, from: Data(json.utf8))
+            return try ConversationRecord(storedJSON: json)
         } catch {
             throw StoreError(
                 .corrupt, "the store at \(path) holds an unreadable record of conversation \(id): \(error)")
@@ -81,20 +96,8 @@ extension SQLiteStore {
     }
 
     public func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
-        let json: String
-        do {
-            json = String(decoding: try JSONEncoder().encode(record), as: UTF8.self)
-        } catch {
-            throw StoreError(.other, "the record of conversation \(id) cannot be encoded: \(error)")
-        }
-        try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO conversations (id, record, updated_at) VALUES (?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
-                    """
-            ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
-        }
+        let json = record.storedJSON()
+        try await write { db in try Self.upsertConversation(id, json: json, in: db) }
     }
 
     public func isDone(reference: String) async throws(StoreError) -> Bool {
@@ -159,13 +162,18 @@ extension SQLiteStore {
     }
 
     public func saveTrace(eventKey: String, trace: String, at: Date) async throws(StoreError) {
+        try await write { db in try Self.upsertTrace(eventKey, trace: trace, at: at, in: db) }
+    }
+
+    public func finish(
+        sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
+        at: Date
+    ) async throws(StoreError) {
+        let json = record?.storedJSON()
         try await write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO traces (event_key, trace, saved_at) VALUES (?, ?, ?)
-                    ON CONFLICT(event_key) DO UPDATE SET trace = excluded.trace, saved_at = excluded.saved_at
-                    """
-            ).execute(arguments: [eventKey, trace, at.timeIntervalSinceReferenceDate])
+            if let json { try Self.upsertConversation(conversationKey, json: json, in: db) }
+            try Self.upsertTrace(eventKey, trace: trace, at: at, in: db)
+            if let sequence { try Self.markDone(sequence, in: db) }
         }
     }
 
@@ -221,6 +229,29 @@ extension SQLiteStore {
             report.traces += db.changesCount
             return report
         }
+    }
+
+    private static func markDone(_ sequence: Int64, in db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
+            .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
+    }
+
+    private static func upsertTrace(_ eventKey: String, trace: String, at: Date, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO traces (event_key, trace, saved_at) VALUES (?, ?, ?)
+                ON CONFLICT(event_key) DO UPDATE SET trace = excluded.trace, saved_at = excluded.saved_at
+                """
+        ).execute(arguments: [eventKey, trace, at.timeIntervalSinceReferenceDate])
+    }
+
+    private static func upsertConversation(_ id: String, json: String, in db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO conversations (id, record, updated_at) VALUES (?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at
+                """
+        ).execute(arguments: [id, json, Date().timeIntervalSinceReferenceDate])
     }
 
     private static func encodeMetadata(_ metadata: [String: String], path: String) throws(StoreError) -> String {
