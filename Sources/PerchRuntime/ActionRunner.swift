@@ -16,6 +16,9 @@ struct ActionContext: Sendable {
 
 /// Carries out a rule's actions through the Bird API client, in the generation of the event.
 struct ActionRunner: Sendable {
+    /// True while an event queued by recovery runs: its sends may have reached Bird before the stop.
+    @TaskLocal static var recovering = false
+
     let configuration: RuntimeConfiguration
     let bird: BirdClient
     let http: HTTPClient
@@ -280,6 +283,12 @@ struct ActionRunner: Sendable {
     private func send(
         _ request: BirdRequest, outcome: ActionOutcome, reference: ActionReference, event: Event, logger: Logger
     ) async -> ActionOutcome {
+        if Self.recovering, await sentBefore(request, reference: reference, event: event, logger: logger) {
+            var done = outcome
+            done.result = .alreadyDone
+            done.detail = "Bird already has this message (found by its reference after a restart)"
+            return done
+        }
         do {
             _ = try await bird.perform(request)
             logger.debug("action done", metadata: ["bird.endpoint": "\(request.endpoint)"])
@@ -335,5 +344,30 @@ extension ActionRunner {
             OutgoingText(text: reply.text.render(event), buttons: reply.buttons), channelID: channelID,
             workspaceID: configuration.workspaceID, identifierKey: key, identifierValue: value,
             replyTo: event.messageID, reference: reference.description)
+    }
+}
+
+extension ActionRunner {
+    /// After a restart, whether Bird already holds the message this send would create: the stop may
+    /// have come after Bird took it but before Perch recorded it as done. Bird platform messages
+    /// carry Perch's `reference`, so the conversation's recent messages tell; the legacy API keeps
+    /// no reference Perch can read back, so there the send goes out again (at least once).
+    func sentBefore(_ request: BirdRequest, reference: ActionReference, event: Event, logger: Logger) async -> Bool {
+        guard request.generation == .bird, request.method == "POST", request.path.hasSuffix("/messages"),
+            let conversationID = event.conversationID
+        else { return false }
+        do {
+            let page = try await bird.perform(
+                .listMessages(
+                    conversationID: conversationID, page: PageRequest(limit: 100), generation: .bird,
+                    workspaceID: configuration.workspaceID))
+            guard case .array(let messages)? = page.body?["results"] else { return false }
+            return messages.contains { $0["reference"]?.stringValue == reference.description }
+        } catch {
+            logger.notice(
+                "could not check Bird for a message sent before the restart; sending it",
+                metadata: ["error": "\(error)"])
+            return false
+        }
     }
 }

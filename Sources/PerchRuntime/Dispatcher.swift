@@ -13,10 +13,13 @@ public actor Dispatcher {
         public var event: Event
         /// The inbox sequence (arrival order; marked done afterwards), nil when the event was not stored.
         public var sequence: Int64?
+        /// Queued by recovery after a restart: its actions may have reached Bird before the stop.
+        public var recovered: Bool
 
-        public init(event: Event, sequence: Int64?) {
+        public init(event: Event, sequence: Int64?, recovered: Bool = false) {
             self.event = event
             self.sequence = sequence
+            self.recovered = recovered
         }
     }
 

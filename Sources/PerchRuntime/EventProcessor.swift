@@ -26,7 +26,9 @@ struct EventProcessor: Sendable {
         do {
             let event = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
                 .complete(event, logger: logger)
-            record = try await handle(event, trace: &trace, logger: logger)
+            record = try await ActionRunner.$recovering.withValue(job.recovered) {
+                try await handle(event, trace: &trace, logger: logger)
+            }
         } catch {
             trace.error = "\(error)"
             logger.error("event failed", metadata: ["error": "\(error)"])
@@ -143,7 +145,7 @@ struct EventProcessor: Sendable {
                             "reason": "\(detail)",
                         ])
                 }
-                if outcome.result == .done || outcome.result == .skipped {
+                if outcome.result != .failed {
                     try await store.recordDone(reference: reference.description, at: time)
                 }
                 if action.reachesBird, outcome.result == .done { context.record.automatedChain += 1 }

@@ -87,7 +87,7 @@ public final class Runtime: EventSink {
                 do {
                     let event = try redecode(entry)
                     await dispatcher.submit(
-                        Dispatcher.Job(event: event, sequence: entry.sequence), lane: entry.conversationKey,
+                        Dispatcher.Job(event: event, sequence: entry.sequence, recovered: true), lane: entry.conversationKey,
                         reservation: nil)
                     count += 1
                 } catch {
