@@ -104,7 +104,7 @@ struct EventProcessor: Sendable {
             context.record.ruleLastFired[fired.key] = time
             var ruleLogger = logger
             ruleLogger[metadataKey: "rule.id"] = "\(fired.key)"
-            ruleLogger.debug("rule fired")
+            ruleLogger.info("rule fired")
             Counter(
                 label: "perch_rules_fired_total", dimensions: [("flow", fired.flowID), ("rule", fired.ruleID)],
                 factory: metrics
