@@ -67,6 +67,38 @@ def payload(index, conversations):
     ).encode()
 
 
+def bird_payload(index, conversations):
+    """A Bird platform `conversation.updated` whose last message is the customer's (bird-api.md 1d)."""
+    conversation = f"c0{index % conversations:030x}"
+    return json.dumps(
+        {
+            "service": "conversations",
+            "event": "conversation.updated",
+            "payload": {
+                "id": conversation,
+                "status": "active",
+                "channelId": "crash-test-channel",
+                "lastMessage": {
+                    "id": message_id(index),
+                    "type": "text",
+                    "preview": {"text": f"testing {index}"},
+                    "sender": {"id": f"cc{index % conversations:030x}", "type": "contact"},
+                    "status": "delivered",
+                    "createdAt": "2026-11-21T10:00:00.000Z",
+                },
+            },
+        }
+    ).encode()
+
+
+def bird_signature_headers(body, url):
+    """Bird platform messagebird-signature (bird-api.md 2.3): HMAC-SHA256 over ts \n full URL \n sha256(body)."""
+    timestamp = str(int(time.time()))
+    signed = timestamp.encode() + b"\n" + url.encode() + b"\n" + hashlib.sha256(body).digest()
+    mac = hmac.new(SIGNING_KEY.encode(), signed, hashlib.sha256).digest()
+    return {"messagebird-signature": base64.b64encode(mac).decode(), "messagebird-request-timestamp": timestamp}
+
+
 def signature_headers(body):
     """Legacy MessageBird-Signature (bird-api.md 2.1): HMAC-SHA256 over ts \\n sortedQuery \\n sha256(body)."""
     timestamp = str(int(time.time()))
@@ -193,6 +225,13 @@ def main():
         "PERCH_SHUTDOWN_GRACE and send nothing twice)",
     )
     parser.add_argument("--grace", type=int, default=10, help="PERCH_SHUTDOWN_GRACE for --signal term")
+    parser.add_argument(
+        "--api",
+        choices=["messagebird", "bird"],
+        default="messagebird",
+        help="which API's webhooks to send and reply through; on bird, a restarted Perch asks Bird before "
+        "sending again, so a reply sent twice across a kill is a failure there",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, store)")
     parser.add_argument(
         "--strict",
@@ -227,6 +266,8 @@ def main():
             "BIRD_FLOW_ID": "crash-test-flow",
             "MESSAGEBIRD_API_URL": f"http://127.0.0.1:{fake_port}/v1",
             "MESSAGEBIRD_SIGNING_KEY": SIGNING_KEY,
+            "BIRD_SIGNING_KEY": SIGNING_KEY,
+            "PERCH_PUBLIC_URL": f"http://127.0.0.1:{port}",
         }
     )
     perch = Perch(os.path.join(arguments.bin, "perch"), environment, workdir, port)
@@ -238,12 +279,16 @@ def main():
     acknowledged_count = [0]
 
     def send(index):
-        body = payload(index, conversations)
+        if arguments.api == "bird":
+            url = f"http://127.0.0.1:{port}/webhooks/bird"
+            body = bird_payload(index, conversations)
+            signed = bird_signature_headers(body, url)
+        else:
+            url = f"http://127.0.0.1:{port}/webhooks/messagebird"
+            body = payload(index, conversations)
+            signed = signature_headers(body)
         request = urllib.request.Request(
-            f"http://127.0.0.1:{port}/webhooks/messagebird",
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/json", **signature_headers(body)},
+            url, data=body, method="POST", headers={"Content-Type": "application/json", **signed}
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
@@ -343,7 +388,7 @@ def main():
     errors = sum(1 for outcome in first.values() if outcome.startswith("error"))
 
     print(
-        f"crash test ({'SIGTERM' if arguments.signal == 'term' else 'kill -9'}): {count} sent, {len(acknowledged_first)} acknowledged, "
+        f"crash test ({'SIGTERM' if arguments.signal == 'term' else 'kill -9'}, {arguments.api} API): {count} sent, {len(acknowledged_first)} acknowledged, "
         f"{len(acknowledged_first) - len(lost_first) - len(duplicated_first)} replied once, "
         f"{len(lost_first)} lost, {len(duplicated_first)} duplicated"
     )
@@ -365,7 +410,7 @@ def main():
     if unexplained:
         problems.append(f"duplicated within one run of Perch: {unexplained[:10]}")
     # A graceful stop finishes its sends and records them, so nothing may be sent twice.
-    if in_window and (arguments.strict or arguments.signal == "term"):
+    if in_window and (arguments.strict or arguments.signal == "term" or arguments.api == "bird"):
         problems.append(f"sent again after a kill: {in_window[:10]}")
     if never_acknowledged:
         problems.append(f"{never_acknowledged} events never got a 200")
