@@ -22,16 +22,36 @@ struct EventProcessor: Sendable {
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
+        let complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
+            .complete(event, logger: logger)
         var record: ConversationRecord?
-        do {
-            let event = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
-                .complete(event, logger: logger)
-            record = try await ActionRunner.$recovering.withValue(job.recovered) {
-                try await handle(event, trace: &trace, logger: logger)
+        // A store failure is not the event's fault: the event is tried again on its lane (a send that
+        // already reached Bird is then looked up by its reference first), and when the store keeps
+        // failing it stays unfinished in the inbox, to run again at the next start. Never marked done.
+        var attempt = 0
+        while true {
+            attempt += 1
+            var attemptTrace = trace
+            do {
+                record = try await ActionRunner.$recovering.withValue(job.recovered || attempt > 1) {
+                    try await handle(complete, trace: &attemptTrace, logger: logger)
+                }
+                trace = attemptTrace
+                break
+            } catch let error as StoreError {
+                guard attempt < Self.storeAttempts else {
+                    logger.error(
+                        "store failing; event left in the inbox for the next start", metadata: ["error": "\(error)"])
+                    return
+                }
+                logger.warning("store failed; trying the event again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: Self.storeBackoff * attempt)
+            } catch {
+                attemptTrace.error = "\(error)"
+                trace = attemptTrace
+                logger.error("event failed", metadata: ["error": "\(error)"])
+                break
             }
-        } catch {
-            trace.error = "\(error)"
-            logger.error("event failed", metadata: ["error": "\(error)"])
         }
         logger.debug("event handled", metadata: ["trace": "\(trace.json())"])
         do {
@@ -45,6 +65,10 @@ struct EventProcessor: Sendable {
             logger.error("could not record event as done", metadata: ["error": "\(error)"])
         }
     }
+
+    /// Attempts of an event whose store reads or writes fail, and the wait that grows between them.
+    static let storeAttempts = 4
+    static let storeBackoff = Duration.milliseconds(250)
 
     /// Runs the event; returns the conversation's record to save, or `nil` when it did not change.
     private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws -> ConversationRecord? {

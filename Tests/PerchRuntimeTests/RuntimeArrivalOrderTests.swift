@@ -6,6 +6,7 @@ import PerchEvents
 import PerchFlows
 import PerchRuntime
 import PerchStore
+import Synchronization
 import Testing
 
 /// A store whose enqueue of one chosen key returns only when the test says so, after its sequence
@@ -13,6 +14,8 @@ import Testing
 final class GatedStore: Store {
     let inner = MemoryStore()
     let heldKey: String
+    /// Conversation reads that fail before the store answers again (a busy or broken store).
+    let failingReads = Mutex(0)
     private let gate: AsyncStream<Void>
     private let opener: AsyncStream<Void>.Continuation
     /// Yields once the held entry has its sequence.
@@ -49,7 +52,12 @@ final class GatedStore: Store {
     func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
         -> (record: ConversationRecord?, doneReferences: Set<String>)
     {
-        try await inner.conversation(id, doneReferencesWithPrefix: prefix)
+        let fail = failingReads.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if fail { throw StoreError(.busy, "the store is busy (test)") }
+        return try await inner.conversation(id, doneReferencesWithPrefix: prefix)
     }
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
         try await inner.saveConversation(id, record)
@@ -114,5 +122,37 @@ final class GatedStore: Store {
         await runtime.finish()
     }
     #expect(bird.sandboxCalls.compactMap { $0.body?["body"]?["text"]?["text"]?.stringValue } == ["one", "two"])
+    await http.shutdown()
+}
+
+/// A store that fails while an event runs must not cost the event: it is tried again, and when the
+/// store keeps failing it stays unfinished in the inbox (never marked done without its actions).
+@Test(arguments: [(failures: 2, replies: 1, unfinished: 0), (failures: 100, replies: 0, unfinished: 1)])
+func aFailingStoreNeverDropsAnAcknowledgedEvent(failures: Int, replies: Int, unfinished: Int) async throws {
+    let flows = try FlowSet.load(
+        sources: [
+            FlowSource(
+                path: "inline.yaml",
+                text: "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"hello\"\n")
+        ])
+    let store = GatedStore(holding: "nothing-held")
+    store.failingReads.withLock { $0 = failures }
+    let http = HTTPClient()
+    let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
+    let runtime = Runtime(
+        configuration: RuntimeConfiguration(workspaceID: "ws", flowID: "flow"), flows: FlowLibrary(flows),
+        store: store, bird: bird, http: http, redecode: { _ in throw CancellationError() },
+        logger: Logger(label: "test"))
+    await withDiscardingTaskGroup { group in
+        group.addTask { await runtime.run() }
+        let event = Event(
+            kind: .message, generation: .bird, name: "conversation.updated", key: "bird:busy", messageID: "busy",
+            conversationID: "c1", direction: .incoming, content: MessageContent(text: "hi"))
+        #expect(await runtime.ingest(Delivery(event: event, source: "bird", payload: [])) == .accepted)
+        await runtime.dispatcher.waitUntilIdle()
+        await runtime.finish()
+    }
+    #expect(bird.sandboxCalls.filter { $0.method == "POST" }.count == replies)
+    #expect(try await store.unfinished(limit: 10).count == unfinished)
     await http.shutdown()
 }
