@@ -27,6 +27,13 @@ struct Settings {
                 problem("PERCH_LISTEN", "'\(text)' is not host:port (for example 0.0.0.0:8080)")
             }
         }
+        if let text = environment["PERCH_METRICS_LISTEN"] {
+            if let address = ListenAddress(parsing: text) {
+                configuration.metricsListen = address
+            } else {
+                problem("PERCH_METRICS_LISTEN", "'\(text)' is not host:port (for example 127.0.0.1:9090)")
+            }
+        }
         if !flows.isEmpty {
             configuration.flowsPaths = flows
         } else if let paths = environment["PERCH_FLOWS"] {
@@ -176,6 +183,7 @@ struct Settings {
         let c = configuration
         return [
             ("PERCH_LISTEN", c.listen.description),
+            ("PERCH_METRICS_LISTEN", c.metricsListen?.description ?? "(unset: on PERCH_LISTEN)"),
             ("PERCH_FLOWS", c.flowsPaths.joined(separator: ":")),
             ("PERCH_STORE", c.storePath),
             ("PERCH_STORE_DURABILITY", c.durability.rawValue),
