@@ -247,20 +247,23 @@ struct ActionRunner: Sendable {
         }
         var failed = outcome
         failed.result = .failed
+        // Flow URLs may carry credentials (`user:pass@`, `?token=`): logs and traces show neither.
+        let shown = Self.redacted(call.url)
         do {
             let response = try await http.execute(
                 ClientRequest(method: call.method, url: call.url, headers: headers, body: body, timeout: call.timeout))
             guard (200..<300).contains(response.status) else {
                 logger.warning(
-                    "http action failed", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
-                failed.detail = "\(call.url) answered \(response.status)"
+                    "http action failed", metadata: ["http.url": "\(shown)", "http.status": "\(response.status)"])
+                failed.detail = "\(shown) answered \(response.status)"
                 return failed
             }
-            logger.debug("action done", metadata: ["http.url": "\(call.url)", "http.status": "\(response.status)"])
+            logger.debug("action done", metadata: ["http.url": "\(shown)", "http.status": "\(response.status)"])
             return outcome
         } catch {
-            logger.warning("http action failed", metadata: ["http.url": "\(call.url)", "error": "\(error)"])
-            failed.detail = "\(call.url): \(error)"
+            let text = "\(error)".replacingOccurrences(of: call.url, with: shown)
+            logger.warning("http action failed", metadata: ["http.url": "\(shown)", "error": "\(text)"])
+            failed.detail = "\(shown): \(text)"
             return failed
         }
     }
@@ -369,5 +372,18 @@ extension ActionRunner {
                 metadata: ["error": "\(error)"])
             return false
         }
+    }
+}
+
+extension ActionRunner {
+    /// The URL without user information or query, for logs and traces.
+    static func redacted(_ url: String) -> String {
+        guard var components = URLComponents(string: url) else { return "(unparsable URL)" }
+        components.user = nil
+        components.password = nil
+        let hadQuery = components.query != nil
+        components.query = nil
+        guard let text = components.string else { return "(unparsable URL)" }
+        return hadQuery ? text + "?…" : text
     }
 }
