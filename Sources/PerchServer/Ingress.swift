@@ -87,7 +87,7 @@ public struct Ingress: Sendable {
         }
         let check = verifier.verify(
             WebhookRequest(
-                url: fullURL(of: request), headers: Self.lowercased(request.headers), body: request.body,
+                url: fullURL(of: request), headers: Self.firstValues(request.headers), body: request.body,
                 query: request.queryItems),
             generation: source.generation)
         if case .rejected(let reason) = check {
@@ -174,9 +174,10 @@ public struct Ingress: Sendable {
         return "\(scheme)://\(host)\(request.target)"
     }
 
-    static func lowercased(_ headers: HTTPHeaders) -> [String: String] {
+    /// The first value of each header; `WebhookRequest` lower-cases the names itself.
+    static func firstValues(_ headers: HTTPHeaders) -> [String: String] {
         var result: [String: String] = [:]
-        for (name, value) in headers where result[name.lowercased()] == nil { result[name.lowercased()] = value }
+        for (name, value) in headers where result[name] == nil { result[name] = value }
         return result
     }
 
