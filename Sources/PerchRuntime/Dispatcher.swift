@@ -13,7 +13,8 @@ public actor Dispatcher {
         public var event: Event
         /// The inbox sequence (arrival order; marked done afterwards), nil when the event was not stored.
         public var sequence: Int64?
-        /// Queued by recovery after a restart: its actions may have reached Bird before the stop.
+        /// Its actions may have reached Bird before: queued by recovery after a restart, or accepted
+        /// again after its dedupe key was pruned while its done references were kept.
         public var recovered: Bool
 
         public init(event: Event, sequence: Int64?, recovered: Bool = false) {

@@ -25,6 +25,9 @@ struct EventProcessor: Sendable {
         let complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
             .complete(event, logger: logger)
         var record: ConversationRecord?
+        // References of actions done and not yet recorded: the last ones go into `finish`'s
+        // transaction, so a one-reply event makes no write of its own for its reference.
+        var pendingDone: [String] = []
         // A store failure is not the event's fault: the event is tried again on its lane (a send that
         // already reached Bird is then looked up by its reference first), and when the store keeps
         // failing it stays unfinished in the inbox, to run again at the next start. Never marked done.
@@ -34,7 +37,7 @@ struct EventProcessor: Sendable {
             var attemptTrace = trace
             do {
                 record = try await ActionRunner.$recovering.withValue(job.recovered || attempt > 1) {
-                    try await handle(complete, trace: &attemptTrace, logger: logger)
+                    try await handle(complete, trace: &attemptTrace, pendingDone: &pendingDone, logger: logger)
                 }
                 trace = attemptTrace
                 break
@@ -58,7 +61,7 @@ struct EventProcessor: Sendable {
             // One transaction: the conversation, the trace and the inbox entry's done mark.
             try await store.finish(
                 sequence: job.sequence, conversationKey: Runtime.lane(of: event), record: record, eventKey: event.key,
-                trace: trace.json(), at: now())
+                trace: trace.json(), doneReferences: pendingDone, at: now())
         } catch {
             // The event stays unfinished in the inbox and runs again after a restart; its actions
             // are not repeated, because their references are recorded.
@@ -71,13 +74,27 @@ struct EventProcessor: Sendable {
     static let storeBackoff = Duration.milliseconds(250)
 
     /// Runs the event; returns the conversation's record to save, or `nil` when it did not change.
-    private func handle(_ event: Event, trace: inout Trace, logger: Logger) async throws -> ConversationRecord? {
+    /// `pendingDone` collects the references of actions done, which the caller records with the
+    /// event's end; they are recorded before any later action runs, so a stop in between never
+    /// loses more than the last action's.
+    private func handle(_ event: Event, trace: inout Trace, pendingDone: inout [String], logger: Logger)
+        async throws -> ConversationRecord?
+    {
         let time = now()
         let conversationKey = Runtime.lane(of: event)
-        // One read for the record and the references of this event's actions done before (after a
-        // restart, or when it comes in again after its dedupe key was pruned): no read per action.
-        let (stored, doneReferences) = try await store.conversation(
-            conversationKey, doneReferencesWithPrefix: ActionReference.prefix(ofEvent: event.key))
+        let stored: ConversationRecord?
+        var doneReferences: Set<String>
+        if ActionRunner.recovering {
+            // Recovered after a restart, tried again after a store failure, or accepted again after
+            // its dedupe key was pruned: some actions may be done. One read for the record and all
+            // of this event's references, so no read per action.
+            (stored, doneReferences) = try await store.conversation(
+                conversationKey, doneReferencesWithPrefix: ActionReference.prefix(ofEvent: event.key))
+        } else {
+            // A new event has done nothing yet; the record usually comes from the store's cache.
+            (stored, doneReferences) = (try await store.conversation(conversationKey), [])
+        }
+        doneReferences.formUnion(pendingDone)
         var record = stored ?? ConversationRecord()
 
         // Every generation reports the conversation's status on message events too; closing ends a
@@ -154,6 +171,10 @@ struct EventProcessor: Sendable {
                         ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue
                 }
+                if !pendingDone.isEmpty {
+                    for done in pendingDone { try await store.recordDone(reference: done, at: time) }
+                    pendingDone.removeAll()
+                }
                 let outcome = await actions.run(
                     action, rule: fired, index: index, reference: reference, context: &context, logger: ruleLogger)
                 trace.actions.append(outcome)
@@ -169,9 +190,7 @@ struct EventProcessor: Sendable {
                             "reason": "\(detail)",
                         ])
                 }
-                if outcome.result != .failed {
-                    try await store.recordDone(reference: reference.description, at: time)
-                }
+                if outcome.result != .failed { pendingDone.append(reference.description) }
                 if action.reachesBird, outcome.result == .done { context.record.automatedChain += 1 }
             }
         }

@@ -64,9 +64,12 @@ public final class Runtime: EventSink {
         case .duplicate:
             await dispatcher.release(reservation)
             return .duplicate
-        case .accepted(let sequence):
+        case .accepted(let sequence, let actionsDoneBefore):
+            // An event whose actions were done before runs as a recovered one: it reads their
+            // references and asks Bird before sending again.
             await dispatcher.submit(
-                Dispatcher.Job(event: event, sequence: sequence), lane: lane, reservation: reservation)
+                Dispatcher.Job(event: event, sequence: sequence, recovered: actionsDoneBefore), lane: lane,
+                reservation: reservation)
             return .accepted
         }
     }

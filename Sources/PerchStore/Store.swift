@@ -15,7 +15,8 @@ public protocol Store: Sendable {
     /// the ingress can answer 200 right after this returns. A key stays known for at least the
     /// ``RetentionPolicy/dedupeWindow`` after it was first accepted, also after the entry finished.
     /// - Parameter entry: the event as received; its `sequence` is ignored and assigned here.
-    /// - Returns: `.accepted(sequence:)` with the entry's place in arrival order, or `.duplicate`.
+    /// - Returns: `.accepted` with the entry's place in arrival order and whether done references of
+    ///   its actions exist already, or `.duplicate`.
     func enqueue(_ entry: InboxEntry) async throws(StoreError) -> EnqueueResult
 
     /// Marks an inbox entry as finished so recovery does not run it again. Unknown sequences are ignored.
@@ -80,15 +81,17 @@ public protocol Store: Sendable {
     // MARK: Finishing an event
 
     /// Everything an event leaves behind, in one transaction (one write of a group commit): saves
-    /// the conversation record, keeps the explain trace, and marks the inbox entry done. Either all
-    /// of it is durable or none is, so a finished event is never run again without its state.
+    /// the conversation record, records the done references of its last actions, keeps the explain
+    /// trace, and marks the inbox entry done. Either all of it is durable or none is, so a finished
+    /// event is never run again without its state.
     /// - Parameters:
     ///   - sequence: the inbox entry to mark done, or `nil` when the event was not stored.
     ///   - record: the conversation's new record, or `nil` to leave the stored one as it is.
-    ///   - at: when the trace was saved (its age for pruning).
+    ///   - doneReferences: references of actions done and not yet recorded (as ``recordDone(reference:at:)``).
+    ///   - at: when the trace was saved and the actions done (their age for pruning).
     func finish(
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
-        at: Date
+        doneReferences: [String], at: Date
     ) async throws(StoreError)
 
     // MARK: Operations

@@ -47,16 +47,20 @@ final class GatedStore: Store {
         try await inner.oldestUnfinishedAge(now: now)
     }
     func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
-        try await inner.conversation(id)
+        try failReadIfAsked()
+        return try await inner.conversation(id)
     }
-    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
-        -> (record: ConversationRecord?, doneReferences: Set<String>)
-    {
+    private func failReadIfAsked() throws(StoreError) {
         let fail = failingReads.withLock { count in
             defer { count = max(0, count - 1) }
             return count > 0
         }
         if fail { throw StoreError(.busy, "the store is busy (test)") }
+    }
+    func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
+        -> (record: ConversationRecord?, doneReferences: Set<String>)
+    {
+        try failReadIfAsked()
         return try await inner.conversation(id, doneReferencesWithPrefix: prefix)
     }
     func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
@@ -74,11 +78,11 @@ final class GatedStore: Store {
     }
     func finish(
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
-        at: Date
+        doneReferences: [String], at: Date
     ) async throws(StoreError) {
         try await inner.finish(
             sequence: sequence, conversationKey: conversationKey, record: record, eventKey: eventKey, trace: trace,
-            at: at)
+            doneReferences: doneReferences, at: at)
     }
     func trace(eventKey: String) async throws(StoreError) -> String? { try await inner.trace(eventKey: eventKey) }
     func prune(now: Date, policy: RetentionPolicy) async throws(StoreError) -> PruneReport {

@@ -53,7 +53,12 @@ import Testing
     func keyIsStillDuplicateAfterItsEntryFinished(kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         let store = try kind.make(in: directory)
-        let sequence = try #require(try await store.enqueue(Sample.entry("once")).sequence)
+        let first = try await store.enqueue(Sample.entry("once"))
+        #expect(first == .accepted(sequence: try #require(first.sequence), actionsDoneBefore: false))
+        let sequence = try #require(first.sequence)
+        try await store.recordDone(reference: "perch:once:reply:0", at: Sample.start)
+        // A reference of another event that shares the start of the key does not count.
+        try await store.recordDone(reference: "perch:once-more:reply:0", at: Sample.start)
         try await store.markDone(sequence: sequence)
         #expect(try await store.unfinished(limit: 10).isEmpty)
         #expect(try await store.enqueue(Sample.entry("once", at: 3600)) == .duplicate)
@@ -68,7 +73,12 @@ import Testing
         // Past the window and pruned: the same key is a new event again.
         let late = try await store.prune(now: Sample.start.addingTimeInterval(49 * 3600), policy: policy)
         #expect(late.dedupeKeys == 1)
-        #expect(try await store.enqueue(Sample.entry("once", at: 49 * 3600)).sequence != nil)
+        // ... whose reply was done before and is still remembered: the store says so.
+        let again = try await store.enqueue(Sample.entry("once", at: 49 * 3600))
+        #expect(again == .accepted(sequence: try #require(again.sequence), actionsDoneBefore: true))
+        #expect(try await store.enqueue(Sample.entry("once-", at: 49 * 3600)).sequence != nil)
+        let other = try await store.enqueue(Sample.entry("onc", at: 49 * 3600))
+        #expect(other == .accepted(sequence: try #require(other.sequence), actionsDoneBefore: false))
         await store.close()
     }
 
@@ -197,19 +207,22 @@ import Testing
         let record = ConversationRecord(state: "asked", ruleLastFired: ["hours": Sample.start], messagesSeen: 1)
         try await store.finish(
             sequence: first, conversationKey: "c1", record: record, eventKey: "e1", trace: #"{"fired":"hours"}"#,
-            at: Sample.start)
+            doneReferences: [], at: Sample.start)
         #expect(try await store.conversation("c1") == record)
         #expect(try await store.trace(eventKey: "e1") == #"{"fired":"hours"}"#)
         #expect(try await store.unfinished(limit: 10).map(\.sequence) == [second])
 
         // No record leaves the stored one as it is; no sequence (an event not stored) marks nothing.
         try await store.finish(
-            sequence: nil, conversationKey: "c1", record: nil, eventKey: "e3", trace: "{}", at: Sample.start)
+            sequence: nil, conversationKey: "c1", record: nil, eventKey: "e3", trace: "{}", doneReferences: [],
+            at: Sample.start)
         #expect(try await store.conversation("c1") == record)
         #expect(try await store.trace(eventKey: "e3") == "{}")
         #expect(try await store.unfinished(limit: 10).map(\.sequence) == [second])
         try await store.finish(
-            sequence: second, conversationKey: "c2", record: nil, eventKey: "e2", trace: "{}", at: Sample.start)
+            sequence: second, conversationKey: "c2", record: nil, eventKey: "e2", trace: "{}",
+            doneReferences: ["perch:e2:r:0"], at: Sample.start)
+        #expect(try await store.isDone(reference: "perch:e2:r:0"))
         #expect(try await store.conversation("c2") == nil)
         #expect(try await store.unfinished(limit: 10).isEmpty)
         await store.close()

@@ -67,7 +67,7 @@ enum Sample {
 extension EnqueueResult {
     /// The sequence of an accepted entry.
     var sequence: Int64? {
-        if case .accepted(let sequence) = self { sequence } else { nil }
+        if case .accepted(let sequence, _) = self { sequence } else { nil }
     }
 }
 

@@ -34,7 +34,8 @@ public actor MemoryStore: Store {
         kept.sequence = sequence
         inbox[sequence] = InboxRow(entry: kept, done: false)
         dedupeKeys[entry.key] = entry.receivedAt
-        return .accepted(sequence: sequence)
+        let prefix = DoneReference.prefix(ofEvent: entry.key)
+        return .accepted(sequence: sequence, actionsDoneBefore: doneReferences.keys.contains { $0.hasPrefix(prefix) })
     }
 
     public func markDone(sequence: Int64) throws(StoreError) {
@@ -120,10 +121,11 @@ public actor MemoryStore: Store {
 
     public func finish(
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
-        at: Date
+        doneReferences references: [String], at: Date
     ) throws(StoreError) {
         try ensureOpen()
         if let record { conversations[conversationKey] = record }
+        for reference in references where doneReferences[reference] == nil { doneReferences[reference] = at }
         traces[eventKey] = (trace, at)
         if let sequence { inbox[sequence]?.done = true }
     }

@@ -11,6 +11,13 @@ extension SQLiteStore {
                 sql: "INSERT INTO dedupe_keys (key, seen_at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
             ).execute(arguments: [entry.key, receivedAt])
             guard db.changesCount == 1 else { return .duplicate }
+            // A key accepted again after its dedupe entry was pruned may have actions done already
+            // (done references are kept longer): say so, so only such events pay for reading them.
+            let prefix = DoneReference.prefix(ofEvent: entry.key)
+            let doneBefore = try Bool.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT EXISTS (SELECT 1 FROM done_references WHERE reference >= ? AND reference < ?)"),
+                arguments: [prefix, prefix + "\u{10FFFF}"]) ?? false
             try db.cachedStatement(
                 sql: """
                     INSERT INTO inbox (key, conversation_key, source, payload, metadata, received_at)
@@ -19,7 +26,7 @@ extension SQLiteStore {
             ).execute(arguments: [
                 entry.key, entry.conversationKey, entry.source, Data(entry.payload), metadata, receivedAt,
             ])
-            return .accepted(sequence: db.lastInsertedRowID)
+            return .accepted(sequence: db.lastInsertedRowID, actionsDoneBefore: doneBefore)
         }
     }
 
@@ -64,15 +71,18 @@ extension SQLiteStore {
     }
 
     public func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
+        if let cached = records.withLock({ $0.lookup(id) }) { return cached }
+        let epoch = records.withLock { $0.epoch }
         let json = try await read { db in
             try String.fetchOne(db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
         }
-        return try decodeRecord(json, id: id)
+        return try remember(decodeRecord(json, id: id), id: id, readAt: epoch)
     }
 
     public func conversation(_ id: String, doneReferencesWithPrefix prefix: String) async throws(StoreError)
         -> (record: ConversationRecord?, doneReferences: Set<String>)
     {
+        let epoch = records.withLock { $0.epoch }
         let (json, references) = try await read { db in
             let json = try String.fetchOne(
                 db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
@@ -82,7 +92,26 @@ extension SQLiteStore {
                 arguments: [prefix, prefix + "\u{10FFFF}"])
             return (json, references)
         }
-        return (try decodeRecord(json, id: id), references)
+        return (try remember(decodeRecord(json, id: id), id: id, readAt: epoch), references)
+    }
+
+    /// Keeps a record read from the file in the cache (unless a write made it stale meanwhile).
+    private func remember(_ record: ConversationRecord?, id: String, readAt epoch: UInt64) -> ConversationRecord? {
+        if let record { records.withLock { $0.fill(id, record, ifUnchangedSince: epoch) } }
+        return record
+    }
+
+    /// Runs a write that replaces `id`'s record, keeping the cache in step with what was committed.
+    private func writeRecord(_ id: String, _ record: ConversationRecord, _ operation: @escaping @Sendable (Database) throws -> Void)
+        async throws(StoreError)
+    {
+        do {
+            try await write(operation)
+        } catch {
+            records.withLock { $0.forget(id) }
+            throw error
+        }
+        records.withLock { $0.stored(id, record) }
     }
 
     private func decodeRecord(_ json: String?, id: String) throws(StoreError) -> ConversationRecord? {
@@ -97,7 +126,7 @@ extension SQLiteStore {
 
     public func saveConversation(_ id: String, _ record: ConversationRecord) async throws(StoreError) {
         let json = record.storedJSON()
-        try await write { db in try Self.upsertConversation(id, json: json, in: db) }
+        try await writeRecord(id, record) { db in try Self.upsertConversation(id, json: json, in: db) }
     }
 
     public func isDone(reference: String) async throws(StoreError) -> Bool {
@@ -109,11 +138,7 @@ extension SQLiteStore {
     }
 
     public func recordDone(reference: String, at: Date) async throws(StoreError) {
-        try await write { db in
-            try db.cachedStatement(
-                sql: "INSERT INTO done_references (reference, done_at) VALUES (?, ?) ON CONFLICT(reference) DO NOTHING"
-            ).execute(arguments: [reference, at.timeIntervalSinceReferenceDate])
-        }
+        try await write { db in try Self.insertDone(reference, at: at, in: db) }
     }
 
     public func addToOutbox(_ item: OutboxItem) async throws(StoreError) -> Int64 {
@@ -167,13 +192,19 @@ extension SQLiteStore {
 
     public func finish(
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
-        at: Date
+        doneReferences: [String], at: Date
     ) async throws(StoreError) {
         let json = record?.storedJSON()
-        try await write { db in
+        let operation: @Sendable (Database) throws -> Void = { db in
             if let json { try Self.upsertConversation(conversationKey, json: json, in: db) }
+            for reference in doneReferences { try Self.insertDone(reference, at: at, in: db) }
             try Self.upsertTrace(eventKey, trace: trace, at: at, in: db)
             if let sequence { try Self.markDone(sequence, in: db) }
+        }
+        if let record {
+            try await writeRecord(conversationKey, record, operation)
+        } else {
+            try await write(operation)
         }
     }
 
@@ -234,6 +265,12 @@ extension SQLiteStore {
     private static func markDone(_ sequence: Int64, in db: Database) throws {
         try db.cachedStatement(sql: "UPDATE inbox SET done_at = ? WHERE sequence = ? AND done_at IS NULL")
             .execute(arguments: [Date().timeIntervalSinceReferenceDate, sequence])
+    }
+
+    private static func insertDone(_ reference: String, at: Date, in db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO done_references (reference, done_at) VALUES (?, ?) ON CONFLICT(reference) DO NOTHING"
+        ).execute(arguments: [reference, at.timeIntervalSinceReferenceDate])
     }
 
     private static func upsertTrace(_ eventKey: String, trace: String, at: Date, in db: Database) throws {

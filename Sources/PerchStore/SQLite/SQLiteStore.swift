@@ -23,6 +23,8 @@ public final class SQLiteStore: Store {
     let logger: Logger
     private let writerQueue: DispatchQueue
     private let state: Mutex<State>
+    /// Decoded conversation records, written through after each commit (see ``RecordCache``).
+    let records: Mutex<RecordCache>
 
     private struct State {
         var commits = CommitQueue<PendingWrite>()
@@ -81,6 +83,7 @@ public final class SQLiteStore: Store {
         self.logger = logger
         self.writerQueue = DispatchQueue(label: "perch.store.writer")
         self.state = Mutex(State())
+        self.records = Mutex(RecordCache(capacity: configuration.recordCacheSize))
         let pool = try openPool()
         state.withLock { $0.pool = pool }
     }

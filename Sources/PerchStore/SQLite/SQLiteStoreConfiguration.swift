@@ -15,6 +15,9 @@ public struct SQLiteStoreConfiguration: Sendable {
     public var readerCount: Int
     /// How long a write waits for a lock held by another process (a backup, `sqlite3` on the file).
     public var busyTimeout: Duration
+    /// About how many conversation records are kept decoded in memory (write-through), so that an
+    /// active conversation's next event reads nothing from the file. 0 turns the cache off.
+    public var recordCacheSize: Int
 
     /// Runs on the writer connection after every (re)open; lets tests turn the connection read-only.
     var writerSetupForTesting: (@Sendable (Database) throws -> Void)?
@@ -25,12 +28,14 @@ public struct SQLiteStoreConfiguration: Sendable {
         maximumBatchSize: Int = 512,
         maximumSize: Int? = nil,
         readerCount: Int = 2,
-        busyTimeout: Duration = .seconds(5)
+        busyTimeout: Duration = .seconds(5),
+        recordCacheSize: Int = 20_000
     ) {
         self.durability = durability
         self.maximumBatchSize = max(1, maximumBatchSize)
         self.maximumSize = maximumSize
         self.readerCount = max(1, readerCount)
         self.busyTimeout = busyTimeout
+        self.recordCacheSize = max(0, recordCacheSize)
     }
 }
