@@ -1,4 +1,5 @@
 import PerchEvents
+import Synchronization
 
 /// Hands each event to the lane of its conversation: events of one conversation run one at a time in
 /// arrival order (the inbox sequence), different conversations run in parallel up to a bound, and
@@ -6,8 +7,8 @@ import PerchEvents
 ///
 /// `run()` owns every lane as a child task, so shutdown is a drain: `finish()` stops intake, and
 /// `run()` returns once every accepted event has been handled. The bookkeeping is the pure
-/// ``LaneSchedule``; this actor only starts runners and resumes waiters.
-public actor Dispatcher {
+/// ``LaneSchedule``; this class only guards it, starts runners and resumes waiters.
+public final class Dispatcher: Sendable {
     /// One event waiting in, or running on, a lane.
     public struct Job: Sendable {
         public var event: Event
@@ -32,37 +33,48 @@ public actor Dispatcher {
     /// Handles one job; the dispatcher never runs two jobs of one lane at once.
     public typealias Handler = @Sendable (Job) async -> Void
 
-    private var schedule: LaneSchedule<Job>
+    private struct State {
+        var schedule: LaneSchedule<Job>
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    // A lock, not an actor: every operation is a few dictionary updates, and an actor would cost each
+    // event three hops between threads (reserve, submit, next) for no waiting at all.
+    private let state: Mutex<State>
     private let ready: AsyncStream<String>
     private let readyContinuation: AsyncStream<String>.Continuation
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(queueLimit: Int, maxActiveLanes: Int) {
-        schedule = LaneSchedule(queueLimit: queueLimit, maxActiveLanes: maxActiveLanes)
+        state = Mutex(State(schedule: LaneSchedule(queueLimit: queueLimit, maxActiveLanes: maxActiveLanes)))
         (ready, readyContinuation) = AsyncStream.makeStream(of: String.self)
     }
 
     /// Events queued or running right now.
-    public var depth: Int { schedule.queued }
+    public var depth: Int { state.withLock { $0.schedule.queued } }
     /// Conversations being handled right now.
-    public var activeConversations: Int { schedule.activeLanes }
+    public var activeConversations: Int { state.withLock { $0.schedule.activeLanes } }
 
     /// Holds a place for an event of `lane` about to be stored; nil when the queue is full or closing.
     public func reserve(lane: String) -> Reservation? {
-        schedule.reserve(lane: lane).map(Reservation.init)
+        state.withLock { $0.schedule.reserve(lane: lane) }.map(Reservation.init)
     }
 
     /// Gives back a place taken by `reserve(lane:)` that will not be used (duplicate, store failure).
     public func release(_ reservation: Reservation) {
-        start(schedule.release(reservation.ticket))
-        settle()
+        let waiters = state.withLock { state in
+            start(state.schedule.release(reservation.ticket))
+            return settle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Queues a job on its conversation's lane in sequence order. With a reservation it uses the
     /// place taken by `reserve(lane:)`; without, it is admitted regardless of the limit (recovery of
     /// events already acknowledged).
     public func submit(_ job: Job, lane: String, reservation: Reservation?) {
-        start(schedule.submit(job, sequence: job.sequence, lane: lane, ticket: reservation?.ticket))
+        state.withLock { state in
+            start(state.schedule.submit(job, sequence: job.sequence, lane: lane, ticket: reservation?.ticket))
+        }
     }
 
     /// Runs lanes until `finish()` is called and everything accepted has been handled.
@@ -71,7 +83,7 @@ public actor Dispatcher {
             for await lane in ready {
                 group.addTask {
                     var finished = false
-                    while let job = await self.next(on: lane, finished: finished) {
+                    while let job = self.next(on: lane, finished: finished) {
                         await handler(job)
                         finished = true
                     }
@@ -82,31 +94,47 @@ public actor Dispatcher {
 
     /// Stops taking new events; `run()` returns once the queued ones are done.
     public func finish() {
-        schedule.stopAccepting()
-        settle()
+        let waiters = state.withLock { state in
+            state.schedule.stopAccepting()
+            return settle(&state)
+        }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Waits until nothing is queued, running or being stored.
     public func waitUntilIdle() async {
-        if schedule.isIdle { return }
-        await withCheckedContinuation { idleWaiters.append($0) }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let idle = state.withLock { state in
+                if state.schedule.isIdle { return true }
+                state.idleWaiters.append(waiter)
+                return false
+            }
+            if idle { waiter.resume() }
+        }
     }
 
     private func next(on lane: String, finished: Bool) -> Job? {
-        let (job, others) = schedule.next(on: lane, finished: finished)
-        start(others)
-        if finished { settle() }
+        let (job, waiters) = state.withLock { state in
+            let (job, others) = state.schedule.next(on: lane, finished: finished)
+            start(others)
+            return (job, finished ? settle(&state) : [])
+        }
+        for waiter in waiters { waiter.resume() }
         return job
     }
 
+    /// Announces lanes to `run()`; called under the lock so announcements keep the schedule's order
+    /// and none can follow the end of the stream.
     private func start(_ lanes: [String]) {
         for lane in lanes { readyContinuation.yield(lane) }
     }
 
-    private func settle() {
-        guard schedule.isIdle else { return }
-        for waiter in idleWaiters { waiter.resume() }
-        idleWaiters.removeAll()
-        if !schedule.accepting { readyContinuation.finish() }
+    /// When idle: takes the waiters to resume (outside the lock), and ends the lanes' stream once
+    /// intake has stopped.
+    private func settle(_ state: inout State) -> [CheckedContinuation<Void, Never>] {
+        guard state.schedule.isIdle else { return [] }
+        if !state.schedule.accepting { readyContinuation.finish() }
+        defer { state.idleWaiters.removeAll() }
+        return state.idleWaiters
     }
 }

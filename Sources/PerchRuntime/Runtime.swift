@@ -46,7 +46,7 @@ public final class Runtime: EventSink {
     public func ingest(_ delivery: Delivery) async -> IngestOutcome {
         let event = delivery.event
         let lane = Self.lane(of: event)
-        guard let reservation = await dispatcher.reserve(lane: lane) else {
+        guard let reservation = dispatcher.reserve(lane: lane) else {
             return .unavailable(reason: "Perch is at its queue limit or shutting down; retry later")
         }
         let entry = InboxEntry(
@@ -56,18 +56,18 @@ public final class Runtime: EventSink {
         do {
             result = try await store.enqueue(entry)
         } catch {
-            await dispatcher.release(reservation)
+            dispatcher.release(reservation)
             logger.error("store refused event", metadata: ["event.id": "\(event.key)", "error": "\(error)"])
             return .unavailable(reason: "the store cannot take events right now")
         }
         switch result {
         case .duplicate:
-            await dispatcher.release(reservation)
+            dispatcher.release(reservation)
             return .duplicate
         case .accepted(let sequence, let actionsDoneBefore):
             // An event whose actions were done before runs as a recovered one: it reads their
             // references and asks Bird before sending again.
-            await dispatcher.submit(
+            dispatcher.submit(
                 Dispatcher.Job(event: event, sequence: sequence, recovered: actionsDoneBefore), lane: lane,
                 reservation: reservation)
             return .accepted
@@ -89,7 +89,7 @@ public final class Runtime: EventSink {
             for entry in entries {
                 do {
                     let event = try redecode(entry)
-                    await dispatcher.submit(
+                    dispatcher.submit(
                         Dispatcher.Job(event: event, sequence: entry.sequence, recovered: true), lane: entry.conversationKey,
                         reservation: nil)
                     count += 1
@@ -113,7 +113,7 @@ public final class Runtime: EventSink {
     }
 
     /// Stops intake; `run()` returns when everything accepted has been handled.
-    public func finish() async { await dispatcher.finish() }
+    public func finish() async { dispatcher.finish() }
 
     /// Events of one conversation share a lane.
     static func lane(of event: Event) -> String {

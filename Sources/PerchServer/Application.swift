@@ -56,8 +56,8 @@ public final class Application: Sendable {
             let server = serverBox.withLock { $0 }
             return metrics.render(
                 MetricsRegistry.Snapshot(
-                    queueDepth: await runtime.dispatcher.depth,
-                    activeConversations: await runtime.dispatcher.activeConversations,
+                    queueDepth: runtime.dispatcher.depth,
+                    activeConversations: runtime.dispatcher.activeConversations,
                     outboxSize: (try? await store.outbox(limit: 100_000).count) ?? 0,
                     inboxLagSeconds: (try? await store.oldestUnfinishedAge(now: now()))?.map {
                         Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18

@@ -15,11 +15,11 @@ struct DispatcherTests {
         let handled = Mutex<[String: [String]]>([:])
         for index in 0..<30 {
             let lane = "lane-\(index % 5)"
-            let reservation = await dispatcher.reserve(lane: lane)
-            await dispatcher.submit(Self.job(index, sequence: Int64(index)), lane: lane, reservation: reservation)
+            let reservation = dispatcher.reserve(lane: lane)
+            dispatcher.submit(Self.job(index, sequence: Int64(index)), lane: lane, reservation: reservation)
         }
-        await dispatcher.finish()
-        #expect(await dispatcher.reserve(lane: "late") == nil)
+        dispatcher.finish()
+        #expect(dispatcher.reserve(lane: "late") == nil)
         // run() returns only once every job was handled: the drain.
         await dispatcher.run { job in
             await Task.yield()
@@ -31,6 +31,6 @@ struct DispatcherTests {
             let index = Int(lane.dropFirst("lane-".count))!
             #expect(keys == stride(from: index, to: 30, by: 5).map { "e\($0)" })
         }
-        #expect(await dispatcher.depth == 0)
+        #expect(dispatcher.depth == 0)
     }
 }
