@@ -54,6 +54,7 @@ public final class Application: Sendable {
         let serverBox = Mutex<HTTPServer?>(nil)
         let metricsText: @Sendable () async -> String = {
             let server = serverBox.withLock { $0 }
+            let commits = store.statistics
             return metrics.render(
                 MetricsRegistry.Snapshot(
                     queueDepth: runtime.dispatcher.depth,
@@ -64,7 +65,8 @@ public final class Application: Sendable {
                     } ?? 0,
                     flowsVersion: library.flows.version,
                     connectionsAccepted: server?.connectionsAccepted ?? 0,
-                    bodiesTooLarge: server?.bodiesTooLarge ?? 0))
+                    bodiesTooLarge: server?.bodiesTooLarge ?? 0, storeCommits: commits.commits,
+                    storeWrites: commits.writes))
         }
         let separateMetrics = configuration.metricsListen != nil
         let ingress = Ingress(

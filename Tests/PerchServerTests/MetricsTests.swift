@@ -90,6 +90,10 @@ struct MetricsTests {
             let version = try JSONValue(parsing: try await harness.client.execute(.init(url: harness.baseURL + "/readyz")).body)
                 .value(at: "flows.version")?.stringValue ?? "?"
             #expect(after[#"perch_flows_info{version="\#(version)"}"#] == 1)
+            // The duplicate wrote nothing; the accepted event wrote at least its inbox entry.
+            let commits = after["perch_store_commits_total{}"]
+            #expect(commits > before["perch_store_commits_total{}"])
+            #expect(after["perch_store_writes_total{}"] >= commits)
         }
     }
 }

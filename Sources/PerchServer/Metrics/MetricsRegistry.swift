@@ -31,6 +31,9 @@ public final class MetricsRegistry: Sendable {
         public var flowsVersion: String
         public var connectionsAccepted: Int
         public var bodiesTooLarge: Int
+        /// Transactions the store committed and the writes they carried (group commit), since start.
+        public var storeCommits = 0
+        public var storeWrites = 0
     }
 
     /// The registry as Prometheus text, with the scrape-time values filled in.
@@ -41,6 +44,8 @@ public final class MetricsRegistry: Sendable {
         gauge("perch_inbox_lag_seconds", "Age of the oldest unfinished event.").set(snapshot.inboxLagSeconds)
         gauge("perch_http_connections_accepted", "TCP connections accepted by the webhook server since start.")
             .set(Int64(snapshot.connectionsAccepted))
+        total("perch_store_commits_total", "Transactions the store committed.", snapshot.storeCommits)
+        total("perch_store_writes_total", "Writes those transactions carried (divide by commits for the group size).", snapshot.storeWrites)
         flowsInfo.withLock { info in
             guard info?.version != snapshot.flowsVersion else { return }
             if let old = info?.gauge { registry.unregisterGauge(old) }
@@ -58,6 +63,13 @@ public final class MetricsRegistry: Sendable {
         tooLarge.reset()
         tooLarge.increment(by: Int64(snapshot.bodiesTooLarge))
         return registry.emitToString()
+    }
+
+    /// A counter kept elsewhere, set to its current total.
+    private func total(_ name: String, _ help: String, _ value: Int) {
+        let counter = registry.makeCounter(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help))
+        counter.reset()
+        counter.increment(by: Int64(value))
     }
 
     private func gauge(_ name: String, _ help: String) -> Prometheus.Gauge {
