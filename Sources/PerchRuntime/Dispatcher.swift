@@ -11,7 +11,10 @@ import Synchronization
 public final class Dispatcher: Sendable {
     /// One event waiting in, or running on, a lane.
     public struct Job: Sendable {
-        public var event: Event
+        /// The event, boxed: a job is copied into and out of its lane, and an `Event` is two dozen
+        /// fields, most of them strings to retain and release on every copy.
+        public var event: Event { box.event }
+        private let box: EventBox
         /// The inbox sequence (arrival order; marked done afterwards), nil when the event was not stored.
         public var sequence: Int64?
         /// Its actions may have reached Bird before: queued by recovery after a restart, or accepted
@@ -19,10 +22,15 @@ public final class Dispatcher: Sendable {
         public var recovered: Bool
 
         public init(event: Event, sequence: Int64?, recovered: Bool = false) {
-            self.event = event
+            self.box = EventBox(event)
             self.sequence = sequence
             self.recovered = recovered
         }
+    }
+
+    private final class EventBox: Sendable {
+        let event: Event
+        init(_ event: Event) { self.event = event }
     }
 
     /// A place in the queue held for one event while it is being stored.
