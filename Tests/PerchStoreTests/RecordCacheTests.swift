@@ -6,14 +6,15 @@ import Testing
 
 @Suite struct RecordCacheTests {
     private func record(_ state: String) -> ConversationRecord { ConversationRecord(state: state) }
+    private func cached(_ state: String) -> RecordCache.Entry { .record(record(state)) }
 
     @Test func keepsWhatWasStoredAndForgetsWhatFailed() {
         var cache = RecordCache(capacity: 10)
         #expect(cache.lookup("c1") == nil)
         cache.stored("c1", record("a"))
-        #expect(cache.lookup("c1") == record("a"))
+        #expect(cache.lookup("c1") == cached("a"))
         cache.stored("c1", record("b"))
-        #expect(cache.lookup("c1") == record("b"))
+        #expect(cache.lookup("c1") == cached("b"))
         cache.forget("c1")
         #expect(cache.lookup("c1") == nil)
     }
@@ -22,37 +23,37 @@ import Testing
         var cache = RecordCache(capacity: 10)
         let epoch = cache.epoch
         cache.stored("c1", record("written"))  // committed while the read ran
-        cache.fill("c1", record("read before the write"), ifUnchangedSince: epoch)
-        #expect(cache.lookup("c1") == record("written"))
+        cache.fill("c1", cached("read before the write"), ifUnchangedSince: epoch)
+        #expect(cache.lookup("c1") == cached("written"))
     }
 
     @Test func aReadDoesNotRefillAfterAFailedWriteOrAnEviction() {
         var cache = RecordCache(capacity: 4)
         var epoch = cache.epoch
         cache.forget("other")
-        cache.fill("c1", record("stale?"), ifUnchangedSince: epoch)
+        cache.fill("c1", cached("stale?"), ifUnchangedSince: epoch)
         #expect(cache.lookup("c1") == nil)
 
         epoch = cache.epoch
         for index in 0..<3 { cache.stored("k\(index)", record("\(index)")) }  // the third rotates
-        cache.fill("c1", record("stale?"), ifUnchangedSince: epoch)
+        cache.fill("c1", cached("stale?"), ifUnchangedSince: epoch)
         #expect(cache.lookup("c1") == nil)
         epoch = cache.epoch
-        cache.fill("c1", record("fresh"), ifUnchangedSince: epoch)
-        #expect(cache.lookup("c1") == record("fresh"))
+        cache.fill("c1", cached("fresh"), ifUnchangedSince: epoch)
+        #expect(cache.lookup("c1") == cached("fresh"))
     }
 
     @Test func staysWithinItsCapacityAndKeepsWhatIsUsed() {
         var cache = RecordCache(capacity: 100)
         for index in 0..<1_000 {
             cache.stored("c\(index)", record("\(index)"))
-            #expect(cache.lookup("hot") == nil || cache.lookup("hot") == record("hot"))
+            #expect(cache.lookup("hot") == nil || cache.lookup("hot") == cached("hot"))
             if index == 0 { cache.stored("hot", record("hot")) }
             _ = cache.lookup("hot")
             #expect(cache.count <= 100)
         }
-        #expect(cache.lookup("hot") == record("hot"))
-        #expect(cache.lookup("c999") == record("999"))
+        #expect(cache.lookup("hot") == cached("hot"))
+        #expect(cache.lookup("c999") == cached("999"))
         #expect(cache.lookup("c0") == nil)
     }
 
@@ -61,6 +62,24 @@ import Testing
         cache.stored("c1", record("a"))
         #expect(cache.lookup("c1") == nil)
         #expect(cache.count == 0)
+    }
+
+    @Test func theFirstEventOfANewConversationFindsItsAbsenceCached() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("perch.sqlite"))
+        try await store.saveConversation("known", record("kept"))
+        _ = try await store.enqueue(Sample.entry("e1", conversation: "new"))
+        _ = try await store.enqueue(Sample.entry("e2", conversation: "known"))
+        #expect(store.records.withLock { $0.lookup("new") } == .absent)
+        #expect(store.records.withLock { $0.lookup("known") } == cached("kept"))
+        #expect(try await store.conversation("new") == nil)
+
+        // The first write replaces the absence.
+        try await store.finish(
+            sequence: nil, conversationKey: "new", record: record("first"), eventKey: "e1", trace: "{}",
+            doneReferences: [], at: Sample.start)
+        #expect(try await store.conversation("new") == record("first"))
+        await store.close()
     }
 
     @Test func aFailedFinishLeavesTheRecordTheFileHas() async throws {

@@ -7,10 +7,21 @@
 ///
 /// A read that missed fills the cache only if nothing could have made its value stale meanwhile:
 /// ``fill(_:_:ifUnchangedSince:)`` refuses when the key was written since (the write's value wins) or
-/// when a failed write or a rotation happened since (``epoch``).
+/// when a failed write or a rotation happened since (``epoch``). A conversation known to have no
+/// record yet is cached too (``Entry/absent``): the first event of a new conversation reads nothing.
 struct RecordCache {
-    private var current: [String: ConversationRecord] = [:]
-    private var previous: [String: ConversationRecord] = [:]
+    enum Entry: Sendable, Equatable {
+        case record(ConversationRecord)
+        /// The file holds no record for this conversation.
+        case absent
+
+        var record: ConversationRecord? {
+            if case .record(let record) = self { record } else { nil }
+        }
+    }
+
+    private var current: [String: Entry] = [:]
+    private var previous: [String: Entry] = [:]
     private let generationSize: Int
     /// Bumped whenever an entry may have been lost or made uncertain (rotation, failed write).
     private(set) var epoch: UInt64 = 0
@@ -20,18 +31,18 @@ struct RecordCache {
         generationSize = max(0, capacity / 2)
     }
 
-    /// The cached record of `id`, if any.
-    mutating func lookup(_ id: String) -> ConversationRecord? {
-        if let record = current[id] { return record }
-        guard let record = previous.removeValue(forKey: id) else { return nil }
-        insert(id, record)
-        return record
+    /// What is cached for `id`, if anything.
+    mutating func lookup(_ id: String) -> Entry? {
+        if let entry = current[id] { return entry }
+        guard let entry = previous.removeValue(forKey: id) else { return nil }
+        insert(id, entry)
+        return entry
     }
 
     /// Records a committed write of `id`.
     mutating func stored(_ id: String, _ record: ConversationRecord) {
         previous[id] = nil
-        insert(id, record)
+        insert(id, .record(record))
     }
 
     /// Forgets `id` after a write whose outcome is unknown.
@@ -42,12 +53,12 @@ struct RecordCache {
     }
 
     /// Fills in what a read found, unless the entry changed or may have since `epoch` was read.
-    mutating func fill(_ id: String, _ record: ConversationRecord, ifUnchangedSince epoch: UInt64) {
+    mutating func fill(_ id: String, _ entry: Entry, ifUnchangedSince epoch: UInt64) {
         guard epoch == self.epoch, current[id] == nil, previous[id] == nil else { return }
-        insert(id, record)
+        insert(id, entry)
     }
 
-    private mutating func insert(_ id: String, _ record: ConversationRecord) {
+    private mutating func insert(_ id: String, _ entry: Entry) {
         guard generationSize > 0 else { return }
         if current.count >= generationSize, current[id] == nil {
             previous = current
@@ -55,7 +66,7 @@ struct RecordCache {
             current.reserveCapacity(generationSize)
             epoch &+= 1
         }
-        current[id] = record
+        current[id] = entry
     }
 
     /// Records cached right now.

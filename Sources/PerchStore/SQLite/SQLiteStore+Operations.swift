@@ -5,12 +5,16 @@ import GRDB
 extension SQLiteStore {
     public func enqueue(_ entry: InboxEntry) async throws(StoreError) -> EnqueueResult {
         let metadata = try Self.encodeMetadata(entry.metadata, path: path)
-        return try await write { db in
+        let conversation = entry.conversationKey
+        // Whether the conversation has a record yet, read here on the writer (no hop to a reader)
+        // and cached on the writer right after the commit, before any later write of it can commit.
+        return try await write({ db -> (EnqueueResult, known: Bool, epoch: UInt64) in
+            let epoch = self.records.withLock { $0.epoch }
             let receivedAt = entry.receivedAt.timeIntervalSinceReferenceDate
             try db.cachedStatement(
                 sql: "INSERT INTO dedupe_keys (key, seen_at) VALUES (?, ?) ON CONFLICT(key) DO NOTHING"
             ).execute(arguments: [entry.key, receivedAt])
-            guard db.changesCount == 1 else { return .duplicate }
+            guard db.changesCount == 1 else { return (EnqueueResult.duplicate, true, epoch) }
             // A key accepted again after its dedupe entry was pruned may have actions done already
             // (done references are kept longer): say so, so only such events pay for reading them.
             let prefix = DoneReference.prefix(ofEvent: entry.key)
@@ -26,8 +30,15 @@ extension SQLiteStore {
             ).execute(arguments: [
                 entry.key, entry.conversationKey, entry.source, Data(entry.payload), metadata, receivedAt,
             ])
-            return .accepted(sequence: db.lastInsertedRowID, actionsDoneBefore: doneBefore)
-        }
+            let known = try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)"),
+                arguments: [conversation]) ?? false
+            return (.accepted(sequence: db.lastInsertedRowID, actionsDoneBefore: doneBefore), known, epoch)
+        }, committed: { result in
+            if !result.known {
+                self.records.withLock { $0.fill(conversation, .absent, ifUnchangedSince: result.epoch) }
+            }
+        }).0
     }
 
     public func markDone(sequence: Int64) async throws(StoreError) {
@@ -71,7 +82,7 @@ extension SQLiteStore {
     }
 
     public func conversation(_ id: String) async throws(StoreError) -> ConversationRecord? {
-        if let cached = records.withLock({ $0.lookup(id) }) { return cached }
+        if let cached = records.withLock({ $0.lookup(id) }) { return cached.record }
         let epoch = records.withLock { $0.epoch }
         let json = try await read { db in
             try String.fetchOne(db, sql: "SELECT record FROM conversations WHERE id = ?", arguments: [id])
@@ -97,7 +108,7 @@ extension SQLiteStore {
 
     /// Keeps a record read from the file in the cache (unless a write made it stale meanwhile).
     private func remember(_ record: ConversationRecord?, id: String, readAt epoch: UInt64) -> ConversationRecord? {
-        if let record { records.withLock { $0.fill(id, record, ifUnchangedSince: epoch) } }
+        if let record { records.withLock { $0.fill(id, .record(record), ifUnchangedSince: epoch) } }
         return record
     }
 

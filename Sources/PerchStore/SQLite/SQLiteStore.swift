@@ -195,13 +195,20 @@ public final class SQLiteStore: Store {
     /// Runs `operation` in the next group commit and returns once that transaction is committed.
     ///
     /// Not cancellable: once submitted, the write either commits or fails as a whole with its batch.
-    func write<T: Sendable>(_ operation: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    /// - Parameter committed: runs on the writer right after the commit, before the caller resumes
+    ///   and before any later transaction commits (cache updates that must keep the commit order).
+    func write<T: Sendable>(
+        _ operation: @escaping @Sendable (Database) throws -> T, committed: (@Sendable (T) -> Void)? = nil
+    ) async throws(StoreError) -> T {
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             submit(
                 PendingWrite(
                     apply: { db in
                         let value = try operation(db)
-                        return { continuation.resume(returning: .success(value)) }
+                        return {
+                            committed?(value)
+                            continuation.resume(returning: .success(value))
+                        }
                     },
                     fail: { continuation.resume(returning: .failure($0)) }))
         }
