@@ -90,6 +90,45 @@ import Testing
         await reopened.close()
     }
 
+    /// Closing while writers race: every write either committed (and is in the file afterwards) or
+    /// was refused as closed; none is lost or left hanging, and a second close returns too.
+    @Test func closingWhileWritesArriveKeepsEveryAcceptedOne() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("perch.sqlite")
+        let store = try SQLiteStore(path: path)
+        let accepted = await withTaskGroup(of: [String].self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    var mine: [String] = []
+                    for index in 0..<200 {
+                        let key = "w\(writer)-\(index)"
+                        do {
+                            _ = try await store.enqueue(Sample.entry(key, conversation: "c\(writer)"))
+                            mine.append(key)
+                        } catch {
+                            #expect((error as? StoreError)?.kind == .closed)
+                            break
+                        }
+                    }
+                    return mine
+                }
+            }
+            group.addTask {
+                while store.statistics.writes < 100 { await Task.yield() }
+                async let first: Void = store.close()
+                async let second: Void = store.close()
+                _ = await (first, second)
+                return []
+            }
+            return await group.reduce(into: Set<String>()) { $0.formUnion($1) }
+        }
+        let reopened = try SQLiteStore(path: path)
+        let kept = Set(try await reopened.unfinished(limit: 10_000).map(\.key))
+        #expect(kept == accepted)
+        #expect(kept.count >= 100)
+        await reopened.close()
+    }
+
     @Test func oneCommitPerWriteWhenGroupCommitIsOff() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(
