@@ -15,6 +15,8 @@ public final class HTTPServer: Sendable {
     private struct Daemon: @unchecked Sendable {
         let raw: OpaquePointer
         let core: Unmanaged<ServerCore>
+        /// Runs `core.deadlines` until shutdown stops it.
+        let deadlineKeeper: Task<Void, Never>
     }
 
     private enum Lifecycle {
@@ -51,6 +53,12 @@ public final class HTTPServer: Sendable {
 
     /// Request contexts the daemon has not released yet (0 after `shutdown()` unless one leaked).
     var liveRequestContexts: Int { core.liveContexts.load(ordering: .relaxed) }
+
+    /// Handler deadlines pending now (suspended requests not yet answered).
+    var pendingDeadlines: Int { core.deadlines.pending }
+
+    /// Whether the task that keeps the handler deadlines runs (from `start()` until `shutdown()`).
+    var deadlineKeeperIsRunning: Bool { core.deadlines.isRunning }
 
     /// Binds and starts serving.
     /// - Throws: `HTTPServerError` with a readable message when the configuration is invalid, the
@@ -91,7 +99,9 @@ public final class HTTPServer: Sendable {
             var port = Int(perch_mhd_bound_port(daemon))
             if port == 0 { port = Int(perch_socket_port(descriptor)) }
             boundPort.store(port, ordering: .releasing)
-            state = .running(Daemon(raw: daemon, core: retainedCore))
+            let deadlines = core.deadlines
+            let keeper = Task { await deadlines.run() }
+            state = .running(Daemon(raw: daemon, core: retainedCore, deadlineKeeper: keeper))
         }
     }
 
@@ -123,6 +133,9 @@ public final class HTTPServer: Sendable {
         // Stopping the daemon while a connection is suspended violates libmicrohttpd's API; the
         // handler deadline bounds this wait.
         await core.drain()
+        core.deadlines.stop()
+        daemon.deadlineKeeper.cancel()
+        await daemon.deadlineKeeper.value
         // Blocks this thread while it joins libmicrohttpd's threads; they have no request left and
         // only close idle connections, so this takes milliseconds, once per server.
         MHD_stop_daemon(daemon.raw)

@@ -26,6 +26,11 @@ public struct ServerResponse: Sendable {
         ServerResponse(
             status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(json.utf8))
     }
+
+    /// An `application/json` response whose body is already UTF-8 JSON bytes.
+    public static func json(_ status: Int, bytes: [UInt8]) -> ServerResponse {
+        ServerResponse(status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: bytes)
+    }
 }
 
 /// The handler the server calls for every request; it runs as a Swift task and may suspend

@@ -91,7 +91,8 @@ public struct Ingress: Sendable {
                 query: request.queryItems),
             generation: source.generation)
         if case .rejected(let reason) = check {
-            logger.warning("webhook rejected", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(reason)"])
+            logger.warning(
+                "webhook rejected", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(reason)"])
             rejected("signature")
             return Self.problem(401, reason)
         }
@@ -102,7 +103,8 @@ public struct Ingress: Sendable {
         do {
             event = try source.decode(body: request.body, metadata: metadata)
         } catch {
-            logger.warning("webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
+            logger.warning(
+                "webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
             rejected("malformed")
             return Self.problem(400, error.description)
         }
@@ -124,10 +126,10 @@ public struct Ingress: Sendable {
             Delivery(event: event, source: source.rawValue, payload: request.body, metadata: metadata))
         switch outcome {
         case .accepted:
-            return .json(200, Self.acknowledgement("accepted", event: event))
+            return .json(200, bytes: Self.acknowledgement("accepted", event: event))
         case .duplicate:
             Counter(label: "perch_events_deduped_total", factory: metrics).increment()
-            return .json(200, Self.acknowledgement("duplicate", event: event))
+            return .json(200, bytes: Self.acknowledgement("duplicate", event: event))
         case .unavailable(let reason):
             rejected("unavailable")
             var response = Self.problem(503, reason)
@@ -176,18 +178,18 @@ public struct Ingress: Sendable {
 
     /// The first value of each header; `WebhookRequest` lower-cases the names itself.
     static func firstValues(_ headers: HTTPHeaders) -> [String: String] {
-        var result: [String: String] = [:]
+        var result = [String: String](minimumCapacity: headers.count)
         for (name, value) in headers where result[name] == nil { result[name] = value }
         return result
     }
 
     /// The 200 body: the outcome and the event id, which `/explain` and the logs use.
-    static func acknowledgement(_ status: String, event: Event) -> String {
-        JSONValue.object(["status": .string(status), "event": .string(event.key)]).serialized()
+    static func acknowledgement(_ status: String, event: Event) -> [UInt8] {
+        JSONValue.object(["status": .string(status), "event": .string(event.key)]).serializedBytes()
     }
 
     static func problem(_ status: Int, _ reason: String) -> ServerResponse {
-        .json(status, JSONValue.object(["error": .string(reason)]).serialized())
+        .json(status, bytes: JSONValue.object(["error": .string(reason)]).serializedBytes())
     }
 
     static func methodNotAllowed(_ allowed: String) -> ServerResponse {

@@ -244,17 +244,41 @@ import Testing
         }
     }
 
-    @Test func handlerPastItsDeadlineIsAnswered503() async throws {
+    @Test func handlerPastItsDeadlineIsAnswered503AndCancelled() async throws {
         let gate = Gate()
+        let reported = Gate()
+        let cancelled = Flag()
         try await withServer({ $0.handlerTimeoutSeconds = 1 }) { _ in
             await gate.pass()
+            if Task.isCancelled { cancelled.set() }
+            await reported.pass()
             return .text(200, "too late")
         } _: { server in
             let started = now()
             let response = try await exchange(port: server.port, "GET /stuck HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(response.status == 503)
+            #expect(response.text == "The handler did not answer in time.\n")
             #expect(now() - started >= 0.9)
+            #expect(server.pendingDeadlines == 0)
+            reported.open()
             gate.open()
+            await reported.arrivals(1)
+            #expect(cancelled.isSet)
+        }
+    }
+
+    @Test func aHandlerThatAnswersInTimeLeavesNoDeadlineBehind() async throws {
+        let gate = Gate()
+        try await withServer({ $0.handlerTimeoutSeconds = 1 }) { _ in
+            await gate.pass()
+            return .text(200, "in time")
+        } _: { server in
+            async let waited = exchange(port: server.port, post("/wait", body: "x"))
+            await gate.arrivals(1)
+            gate.open()
+            let response = try await waited
+            #expect(response.status == 200)
+            #expect(server.pendingDeadlines == 0)
         }
     }
 
@@ -344,6 +368,7 @@ private func connectIPv6(port: Int) throws -> Int32 {
         }
         await server.shutdown()
         #expect(server.liveRequestContexts == 0)
+        #expect(!server.deadlineKeeperIsRunning)
         #expect(server.connectionsOpen == 0)
         #expect(try await onThread { try idle.waitForClose() })
     }

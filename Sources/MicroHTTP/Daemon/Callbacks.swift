@@ -153,7 +153,7 @@ extension ServerCore {
         let request = ServerRequest(
             method: context.method, target: context.target, headers: context.headers, body: context.body)
         context.body = []
-        let completion = HandlerCompletion(connection: ConnectionHandle(raw: connection))
+        let completion = HandlerCompletion(connection: ConnectionHandle(raw: connection), deadlines: deadlines)
         context.phase = .running(completion)
         let handler = self.handler
         let task: Task<Void, Never>
@@ -169,7 +169,7 @@ extension ServerCore {
         }
         MHD_suspend_connection(connection)
         if completion.suspended(handlerTask: task) {
-            completion.startDeadline(seconds: handlerTimeoutSeconds)
+            completion.startDeadline()
         } else {
             // The handler answered between the check above and the suspension.
             MHD_resume_connection(connection)

@@ -10,21 +10,24 @@ final class HandlerCompletion: Sendable {
         /// The connection is suspended and waits for `finish` to resume it.
         var suspended = false
         var handlerTask: Task<Void, Never>?
-        var deadline: Task<Void, Never>?
+        /// The entry in `deadlines` while the handler may still answer.
+        var deadline: UInt64?
     }
 
     private let state = Mutex(State())
     private let connection: ConnectionHandle
+    private let deadlines: DeadlineKeeper<HandlerCompletion>
 
-    init(connection: ConnectionHandle) {
+    init(connection: ConnectionHandle, deadlines: DeadlineKeeper<HandlerCompletion>) {
         self.connection = connection
+        self.deadlines = deadlines
     }
 
     /// Records the response (the first one wins: the handler's or the deadline's 503) and resumes
     /// the connection if it waits.
     func finish(_ response: ServerResponse, timedOut: Bool = false) {
         let (resume, deadline, handlerTask) = state.withLock {
-            state -> (Bool, Task<Void, Never>?, Task<Void, Never>?) in
+            state -> (Bool, UInt64?, Task<Void, Never>?) in
             guard !state.finished else { return (false, nil, nil) }
             state.finished = true
             state.response = response
@@ -36,7 +39,8 @@ final class HandlerCompletion: Sendable {
             }
             return (resume, state.deadline, timedOut ? state.handlerTask : nil)
         }
-        deadline?.cancel()
+        // A deadline that fired has already left the keeper.
+        if let deadline, !timedOut { deadlines.remove(deadline) }
         handlerTask?.cancel()
         if resume { connection.resume() }
     }
@@ -61,20 +65,19 @@ final class HandlerCompletion: Sendable {
     }
 
     /// Starts the deadline after which the request is answered 503 in the handler's place.
-    func startDeadline(seconds: Int) {
-        let deadline = Task { [self] in
-            do {
-                try await Task.sleep(for: .seconds(seconds))
-            } catch {
-                return
-            }
-            finish(.text(503, "The handler did not answer in time.\n"), timedOut: true)
-        }
+    func startDeadline() {
+        let deadline = deadlines.add(self)
         let alreadyAnswered = state.withLock { state in
             if state.finished { return true }
             state.deadline = deadline
             return false
         }
-        if alreadyAnswered { deadline.cancel() }
+        if alreadyAnswered { deadlines.remove(deadline) }
+    }
+}
+
+extension HandlerCompletion: DeadlineTarget {
+    func deadlinePassed() {
+        finish(.text(503, "The handler did not answer in time.\n"), timedOut: true)
     }
 }

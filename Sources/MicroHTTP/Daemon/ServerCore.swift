@@ -5,7 +5,8 @@ import Synchronization
 final class ServerCore: Sendable {
     let handler: HTTPHandler
     let maxBodySize: Int
-    let handlerTimeoutSeconds: Int
+    /// The handler deadlines of suspended requests; `HTTPServer` runs and stops its task.
+    let deadlines: DeadlineKeeper<HandlerCompletion>
 
     let connectionsAccepted = Atomic<Int>(0)
     let connectionsOpen = Atomic<Int>(0)
@@ -30,7 +31,7 @@ final class ServerCore: Sendable {
     init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler) {
         self.handler = handler
         self.maxBodySize = configuration.maxBodySize
-        self.handlerTimeoutSeconds = configuration.handlerTimeoutSeconds
+        self.deadlines = DeadlineKeeper(timeout: .seconds(configuration.handlerTimeoutSeconds))
     }
 
     /// Counts a request whose handler is about to start; `false` once shutdown refuses new ones.

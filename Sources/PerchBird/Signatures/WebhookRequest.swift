@@ -19,9 +19,16 @@ public struct WebhookRequest: Sendable {
         url: String, headers: [String: String] = [:], body: [UInt8] = [], query: [(name: String, value: String)] = []
     ) {
         self.url = url
-        self.headers = Dictionary(
-            headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { _, last in last })
+        var lowered = [String: String](minimumCapacity: headers.count)
+        for (name, value) in headers { lowered[Self.lowercased(name)] = value }
+        self.headers = lowered
         self.body = body
         self.query = query
+    }
+
+    /// `name.lowercased()`, without the new string when the name is lower-case ASCII already.
+    private static func lowercased(_ name: String) -> String {
+        let plain = name.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+        return plain ? name : name.lowercased()
     }
 }

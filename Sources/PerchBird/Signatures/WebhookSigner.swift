@@ -19,8 +19,10 @@ public struct WebhookSigner: Sendable {
 
     /// Bird platform `messagebird-signature` headers: HMAC-SHA256 over timestamp, full URL and body hash.
     public func birdHeaders(url: String, body: [UInt8], timestamp: Int) -> [(name: String, value: String)] {
-        [("messagebird-signature", mac(String(timestamp), url, body)),
-         ("messagebird-request-timestamp", String(timestamp))]
+        [
+            ("messagebird-signature", mac(String(timestamp), url, body)),
+            ("messagebird-request-timestamp", String(timestamp)),
+        ]
     }
 
     /// A `MessageBird-Signature-JWT` header (HS256) for `url` and `body`, valid from `now` for `lifetime` seconds.

@@ -20,12 +20,16 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Members of the objects being parsed, innermost last: each object builds its dictionary at
+    /// its final size once it is complete, instead of growing (and rehashing) it member by member.
+    private var pendingMembers: [(key: String, value: JSONValue)] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     static func parse(_ input: [UInt8]) throws(Failure) -> JSONValue {
         try input.withUnsafeBufferPointer { buffer throws(Failure) in
             var parser = JSONParser(buffer)
+            parser.pendingMembers.reserveCapacity(32)
             parser.skipWhitespace()
             let value = try parser.parseValue()
             parser.skipWhitespace()
@@ -79,13 +83,13 @@ struct JSONParser {
     private mutating func parseObject() throws(Failure) -> JSONValue {
         try enter()
         index += 1  // {
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        let first = pendingMembers.count
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else { throw failure("expected a member name") }
@@ -94,13 +98,18 @@ struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw failure("expected ':'") }
             index += 1
             skipWhitespace()
-            members[key] = try parseValue()
+            let value = try parseValue()
+            pendingMembers.append((key, value))
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ",")?: index += 1
             case UInt8(ascii: "}")?:
                 index += 1
                 depth -= 1
+                var members = [String: JSONValue](minimumCapacity: pendingMembers.count - first)
+                // In document order, so that a repeated name keeps its last value, as before.
+                for member in pendingMembers[first...] { members[member.key] = member.value }
+                pendingMembers.removeSubrange(first...)
                 return .object(members)
             default: throw failure("expected ',' or '}'")
             }
