@@ -240,7 +240,7 @@ struct ActionRunner: Sendable {
         }
         var body: [UInt8]?
         if let template = call.body {
-            body = Array(template.render(event).serialized().utf8)
+            body = template.render(event).serializedBytes()
             if !call.headers.keys.contains(where: { $0.lowercased() == "content-type" }) {
                 headers.append(("Content-Type", "application/json"))
             }

@@ -210,7 +210,7 @@ public final class Poller: Sendable {
                 "payload": .object(payload),
             ])
         }
-        let bytes = Array(body.serialized().utf8)
+        let bytes = body.serializedBytes()
         let event: Event
         do {
             event =

@@ -113,7 +113,7 @@ public final class BirdClient: Sendable {
         var body: [UInt8]?
         if let json = request.body {
             headers.append(("Content-Type", "application/json"))
-            body = Array(json.serialized().utf8)
+            body = json.serializedBytes()
         }
         let response: ClientResponse
         let started = ContinuousClock.now
