@@ -83,7 +83,7 @@ let package = Package(
             ],
             // Idle memory (issue 9): release builds link with lld, pack relative relocations (DT_RELR,
             // glibc 2.36+) and export no symbols, so the loader reads and touches about 3 MB less.
-            // Pair with `--static-swift-stdlib` (see README "Building"); Benchmarks/profile-notes.md.
+            // Pair with `--static-swift-stdlib` (README, "Development"); Benchmarks/profile-notes.md.
             linkerSettings: [
                 .unsafeFlags(
                     [
