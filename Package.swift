@@ -80,6 +80,17 @@ let package = Package(
                 "PerchServer", "PerchRuntime", "PerchFlows", "PerchBird", "PerchStore", "PerchTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            // Idle memory (issue 9): release builds link with lld, pack relative relocations (DT_RELR,
+            // glibc 2.36+) and export no symbols, so the loader reads and touches about 3 MB less.
+            // Pair with `--static-swift-stdlib` (README, "Development"); Benchmarks/profile-notes.md.
+            linkerSettings: [
+                .unsafeFlags(
+                    [
+                        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                        "-Xlinker", "--no-export-dynamic",
+                    ],
+                    .when(platforms: [.linux], configuration: .release))
             ]),
 
         // Server that Benchmarks/microhttp/run measures against nginx (not a product).
