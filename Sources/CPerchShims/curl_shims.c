@@ -1,4 +1,7 @@
+#define _GNU_SOURCE
 #include "curl_shims.h"
+
+#include <pthread.h>
 
 CURLcode perch_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -39,4 +42,12 @@ int perch_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result) {
         }
     }
     return 0;
+}
+
+void perch_curl_name_loop_thread(const char *name) {
+#if defined(__APPLE__)
+    pthread_setname_np(name);
+#else
+    pthread_setname_np(pthread_self(), name);
+#endif
 }

@@ -57,6 +57,7 @@ final class TransferLoop: Sendable {
             &thread, nil,
             { context in
                 let loop = Unmanaged<TransferLoop>.fromOpaque(context!).takeRetainedValue()
+                perch_curl_name_loop_thread("perch-curl")
                 loop.run()
                 return nil
             }, context)

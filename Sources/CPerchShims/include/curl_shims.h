@@ -22,4 +22,8 @@ CURLcode perch_curl_global_init_default(void);
 /// Reads the next CURLMSG_DONE message of `multi`, skipping others, without touching the
 /// CURLMsg union from Swift. Returns 1 and fills `easy` and `result` if one was found, else 0.
 int perch_curl_multi_next_done(CURLM *multi, CURL **easy, CURLcode *result);
+
+/// Names the calling thread (for profiles and per-thread CPU figures); at most 15 characters on
+/// Linux. pthread_setname_np needs _GNU_SOURCE, which Swift's Glibc module does not define.
+void perch_curl_name_loop_thread(const char *name);
 #endif
