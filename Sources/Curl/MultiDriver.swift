@@ -21,7 +21,7 @@ final class MultiDriver {
             submission.continuation.resume(throwing: CancellationError())
             return
         }
-        guard let easy = idleHandles.popLast() ?? EasyHandle.fresh() else {
+        guard let easy = idleHandles.popLast() ?? EasyHandle.prepared(for: configuration) else {
             submission.continuation.resume(
                 throwing: HTTPClientError.transferFailed.with(message: "libcurl could not create an easy handle"))
             return
@@ -94,9 +94,10 @@ final class MultiDriver {
     }
 
     /// Keeps the handle for the next request, without options that point at the finished
-    /// transfer (its header list is freed with it).
+    /// transfer (its header list is freed with it). Its other options stay: the next request's
+    /// `configure` sets each option a request uses, and the shared ones never change.
     private func recycle(_ easy: EasyHandle) {
-        guard idleHandles.count < maxIdleHandles, (try? easy.reset()) != nil else { return }
+        guard idleHandles.count < maxIdleHandles, (try? easy.detach()) != nil else { return }
         idleHandles.append(easy)
     }
 }

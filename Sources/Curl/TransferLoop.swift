@@ -23,6 +23,10 @@ final class TransferLoop: Sendable {
         /// Identities of submissions whose tasks were cancelled, for the loop to abort.
         var cancellations: [ObjectIdentifier] = []
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// A `submit` woke the loop since it last took the queues: later submissions need not
+        /// wake it again (libcurl's wakeup stays pending until the loop's next poll, and the loop
+        /// takes the queues right after that poll).
+        var wakeupPending = false
         /// Why the loop never ran, for the errors of requests sent to it.
         var startFailure: String?
     }
@@ -30,6 +34,10 @@ final class TransferLoop: Sendable {
     let configuration: HTTPClientConfiguration
     private let multi: MultiHandle?
     private let shared = Mutex(Shared())
+    /// Submitters calling `curl_multi_wakeup` after leaving the lock. Raised under the lock while
+    /// the phase is `.running`; the loop thread releases the multi handle only after setting
+    /// `.stopped` under the lock and seeing this at zero.
+    private let wakersOutsideLock = Atomic<Int>(0)
 
     /// Creates the multi handle; `start()` launches the thread. Without a multi handle (libcurl
     /// failed to initialize) the loop is born stopped and every request fails.
@@ -77,18 +85,33 @@ final class TransferLoop: Sendable {
         #endif
     }
 
-    /// Queues a submission, or fails it at once if the loop no longer runs.
+    /// Queues a submission, or fails it at once if the loop no longer runs. Wakes the loop only
+    /// if no wakeup is pending, and outside the lock: a wakeup under the lock made the woken loop
+    /// thread spin on that lock while the submitter was still in the wakeup's system call.
     func submit(_ submission: Submission) {
-        let rejection = shared.withLock { shared -> HTTPClientError? in
+        enum Next {
+            case done
+            case wake(MultiHandle)
+            case reject(HTTPClientError)
+        }
+        let next = shared.withLock { shared -> Next in
             guard shared.phase == .running, let multi else {
-                return shared.startFailure.map { HTTPClientError.shutdown.with(message: $0) } ?? .shutdown
+                return .reject(shared.startFailure.map { HTTPClientError.shutdown.with(message: $0) } ?? .shutdown)
             }
             shared.submissions.append(submission)
-            multi.wakeup()
-            return nil
+            guard !shared.wakeupPending else { return .done }
+            shared.wakeupPending = true
+            wakersOutsideLock.add(1, ordering: .relaxed)
+            return .wake(multi)
         }
-        if let rejection {
-            submission.continuation.resume(throwing: rejection)
+        switch next {
+        case .done:
+            break
+        case .wake(let multi):
+            multi.wakeup()
+            wakersOutsideLock.subtract(1, ordering: .releasing)
+        case .reject(let error):
+            submission.continuation.resume(throwing: error)
         }
     }
 
@@ -133,13 +156,15 @@ final class TransferLoop: Sendable {
     private func run() {
         guard let multi else { return }
         let driver = MultiDriver(multi: multi, configuration: configuration)
+        // Swapped with the shared queues, so that neither side allocates a new buffer each round.
+        var submissions: [Submission] = []
+        var cancellations: [ObjectIdentifier] = []
         while true {
-            let (submissions, cancellations, stopping) = shared.withLock { shared in
-                defer {
-                    shared.submissions.removeAll()
-                    shared.cancellations.removeAll()
-                }
-                return (shared.submissions, shared.cancellations, shared.phase != .running)
+            let stopping = shared.withLock { shared in
+                shared.wakeupPending = false
+                swap(&submissions, &shared.submissions)
+                swap(&cancellations, &shared.cancellations)
+                return shared.phase != .running
             }
             if stopping {
                 for submission in submissions {
@@ -153,6 +178,8 @@ final class TransferLoop: Sendable {
             for identity in cancellations {
                 driver.cancel(identity)
             }
+            submissions.removeAll(keepingCapacity: true)
+            cancellations.removeAll(keepingCapacity: true)
             driver.perform()
             driver.wait(maxMilliseconds: 1000)
         }
@@ -168,7 +195,11 @@ final class TransferLoop: Sendable {
             defer { shared.stopWaiters.removeAll() }
             return shared.stopWaiters
         }
-        // After `.stopped` nobody calls `wakeup` any more, so the handle can go.
+        // After `.stopped` nobody calls `wakeup` any more under the lock, and nobody starts one
+        // outside it; one that started before is a single system call: wait it out.
+        while wakersOutsideLock.load(ordering: .acquiring) > 0 {
+            sched_yield()
+        }
         multi.cleanup()
         for waiter in waiters {
             waiter.resume()
@@ -179,9 +210,11 @@ final class TransferLoop: Sendable {
 /// A libcurl multi handle pointer.
 ///
 /// `@unchecked Sendable` because other threads call only `wakeup()`, which libcurl documents as
-/// safe from any thread, and they do so holding `TransferLoop.shared` while the phase is not
-/// `.stopped`; `cleanup()` runs after `.stopped` was set under that lock (on the loop thread, or
-/// in `start()` when no thread could be created, before the client is shared).
+/// safe from any thread, and they do so either holding `TransferLoop.shared` while the phase is
+/// not `.stopped`, or (`submit`) after counting themselves in `wakersOutsideLock` under that lock
+/// while the phase was `.running`; `cleanup()` runs after `.stopped` was set under that lock and
+/// that count was seen at zero (on the loop thread), or in `start()` when no thread could be
+/// created, before the client is shared.
 /// Everything else is called on the loop thread only.
 struct MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
