@@ -69,12 +69,16 @@ final class MultiDriver {
                 finish(transfer, with: transfer.outcome(code).mapError { $0 })
                 completed = true
             }
+            // Nothing left in the multi handle (queued transfers count as running): no pass needed.
+            if running == 0 {
+                break
+            }
         }
     }
 
     /// Sleeps until a socket is ready, libcurl's next timeout, a `wakeup`, or the limit.
     func wait(maxMilliseconds: Int32) {
-        _ = curl_multi_poll(multi.raw, nil, 0, maxMilliseconds, nil)
+        multi.poll(maxMilliseconds: maxMilliseconds)
     }
 
     /// Fails every transfer in flight (the loop is stopping).

@@ -209,8 +209,8 @@ final class TransferLoop: Sendable {
 
 /// A libcurl multi handle pointer.
 ///
-/// `@unchecked Sendable` because other threads call only `wakeup()`, which libcurl documents as
-/// safe from any thread, and they do so either holding `TransferLoop.shared` while the phase is
+/// `@unchecked Sendable` because other threads call only `wakeup()` (a write to the wakeup
+/// channel, safe from any thread), and they do so either holding `TransferLoop.shared` while the phase is
 /// not `.stopped`, or (`submit`) after counting themselves in `wakersOutsideLock` under that lock
 /// while the phase was `.running`; `cleanup()` runs after `.stopped` was set under that lock and
 /// that count was seen at zero (on the loop thread), or in `start()` when no thread could be
@@ -218,10 +218,21 @@ final class TransferLoop: Sendable {
 /// Everything else is called on the loop thread only.
 struct MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
+    /// The channel `wakeup()` signals and `poll` also waits on (ends may be the same eventfd).
+    private let wakeupReadFD: Int32
+    private let wakeupWriteFD: Int32
 
     init?(_ configuration: HTTPClientConfiguration) {
-        guard let raw = curl_multi_init() else { return nil }
+        var readFD: Int32 = -1
+        var writeFD: Int32 = -1
+        guard perch_curl_wakeup_open(&readFD, &writeFD) == 0 else { return nil }
+        guard let raw = curl_multi_init() else {
+            perch_curl_wakeup_close(readFD, writeFD)
+            return nil
+        }
         self.raw = raw
+        wakeupReadFD = readFD
+        wakeupWriteFD = writeFD
         let total = max(1, configuration.maxConnectionsTotal)
         _ = perch_curl_multi_setopt_long(
             raw, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
@@ -230,11 +241,19 @@ struct MultiHandle: @unchecked Sendable {
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, total)
     }
 
+    /// Makes the loop's current or next `poll` return.
     func wakeup() {
-        _ = curl_multi_wakeup(raw)
+        perch_curl_wakeup_signal(wakeupWriteFD)
+    }
+
+    /// Sleeps until a transfer's socket is ready, libcurl's next timeout, a `wakeup()` (which it
+    /// consumes), or `maxMilliseconds`.
+    func poll(maxMilliseconds: Int32) {
+        _ = perch_curl_multi_poll_wakeable(raw, wakeupReadFD, maxMilliseconds)
     }
 
     func cleanup() {
         _ = curl_multi_cleanup(raw)
+        perch_curl_wakeup_close(wakeupReadFD, wakeupWriteFD)
     }
 }

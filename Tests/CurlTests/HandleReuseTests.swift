@@ -110,4 +110,19 @@ struct HandleReuseTests {
         #expect(received.count == 3)
         #expect(received.allSatisfy { $0.method == "GET" && $0.body.isEmpty && $0.headers["x-hang"] == nil })
     }
+
+    @Test func aRequestWakesAnIdleLoopAtOnce() async throws {
+        // Between these requests the loop sleeps with nothing in flight, for up to a second at a
+        // time: each request must wake it. Without the wakeup, 40 of them would take 40 s; the
+        // deadline is a bound on that, not a timing measurement.
+        try await withServerAndClient { server, client in
+            let url = server.url()
+            try await withDeadline(.seconds(15)) {
+                for _ in 0..<40 {
+                    let response = try await client.execute(ClientRequest(url: url))
+                    #expect(response.status == 200)
+                }
+            }
+        }
+    }
 }
