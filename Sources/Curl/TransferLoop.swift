@@ -47,7 +47,7 @@ final class TransferLoop: Sendable {
         if multi == nil {
             shared.withLock {
                 $0.phase = .stopped
-                $0.startFailure = "HTTP client could not start: libcurl failed to initialize"
+                $0.startFailure = "HTTP client could not start: libcurl (or its wakeup channel) failed to initialize"
             }
         }
     }
