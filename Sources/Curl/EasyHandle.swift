@@ -7,6 +7,8 @@ final class EasyHandle {
     /// `CURLOPT_ERRORBUFFER` target: libcurl writes into it for as long as the option is set,
     /// so it lives exactly as long as the handle.
     private let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The `CURLOPT_CUSTOMREQUEST` currently set, nil for none.
+    private var customMethod: String?
 
     init?() {
         guard let raw = curl_easy_init() else { return nil }
@@ -15,9 +17,10 @@ final class EasyHandle {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
     }
 
-    /// A new handle, ready for a request's options (error buffer set).
-    static func fresh() -> EasyHandle? {
-        guard let easy = EasyHandle(), (try? easy.reset()) != nil else { return nil }
+    /// A new handle with the options every request of this client shares, or nil if libcurl
+    /// could not make one.
+    static func prepared(for configuration: HTTPClientConfiguration) -> EasyHandle? {
+        guard let easy = EasyHandle(), (try? easy.prepare(configuration)) != nil else { return nil }
         return easy
     }
 
@@ -26,12 +29,41 @@ final class EasyHandle {
         errorBuffer.deallocate()
     }
 
-    /// Clears all options for the next request (connections stay in the multi handle's cache)
-    /// and points libcurl at the error buffer again.
-    func reset() throws(HTTPClientError) {
-        curl_easy_reset(raw)
-        errorBuffer[0] = 0
+    /// Sets the options that are the same for every request, once per handle: the handle is
+    /// reused without `curl_easy_reset`, and `Transfer.configure` overwrites every option a
+    /// request sets.
+    private func prepare(_ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
         try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+        try set(CURLOPT_PROTOCOLS_STR, string: "http,https")
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_TCP_KEEPALIVE, 1)
+        try set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
+        try set(CURLOPT_WRITEFUNCTION, callback: transferReceivedBody)
+        try set(CURLOPT_HEADERFUNCTION, callback: transferReceivedHeadLine)
+    }
+
+    /// Drops the options that point at a finished transfer's memory (its callback target and
+    /// header list), so that an idle handle holds no dangling pointer.
+    func detach() throws(HTTPClientError) {
+        try set(CURLOPT_WRITEDATA, pointer: nil)
+        try set(CURLOPT_HEADERDATA, pointer: nil)
+        try set(CURLOPT_HTTPHEADER, pointer: nil)
+    }
+
+    /// Forgets the error text of an earlier transfer on this handle.
+    func clearError() {
+        errorBuffer[0] = 0
+    }
+
+    /// Sets or clears (nil) `CURLOPT_CUSTOMREQUEST`; skips the call when nothing changes.
+    func setCustomMethod(_ method: String?) throws(HTTPClientError) {
+        guard method != customMethod else { return }
+        if let method {
+            try set(CURLOPT_CUSTOMREQUEST, string: method)
+        } else {
+            try set(CURLOPT_CUSTOMREQUEST, pointer: nil)
+        }
+        customMethod = method
     }
 
     /// libcurl's explanation of the last failure, or its generic text for `code`.

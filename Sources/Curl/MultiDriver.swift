@@ -21,7 +21,7 @@ final class MultiDriver {
             submission.continuation.resume(throwing: CancellationError())
             return
         }
-        guard let easy = idleHandles.popLast() ?? EasyHandle.fresh() else {
+        guard let easy = idleHandles.popLast() ?? EasyHandle.prepared(for: configuration) else {
             submission.continuation.resume(
                 throwing: HTTPClientError.transferFailed.with(message: "libcurl could not create an easy handle"))
             return
@@ -69,12 +69,16 @@ final class MultiDriver {
                 finish(transfer, with: transfer.outcome(code).mapError { $0 })
                 completed = true
             }
+            // Nothing left in the multi handle (queued transfers count as running): no pass needed.
+            if running == 0 {
+                break
+            }
         }
     }
 
     /// Sleeps until a socket is ready, libcurl's next timeout, a `wakeup`, or the limit.
     func wait(maxMilliseconds: Int32) {
-        _ = curl_multi_poll(multi.raw, nil, 0, maxMilliseconds, nil)
+        multi.poll(maxMilliseconds: maxMilliseconds)
     }
 
     /// Fails every transfer in flight (the loop is stopping).
@@ -94,9 +98,10 @@ final class MultiDriver {
     }
 
     /// Keeps the handle for the next request, without options that point at the finished
-    /// transfer (its header list is freed with it).
+    /// transfer (its header list is freed with it). Its other options stay: the next request's
+    /// `configure` sets each option a request uses, and the shared ones never change.
     private func recycle(_ easy: EasyHandle) {
-        guard idleHandles.count < maxIdleHandles, (try? easy.reset()) != nil else { return }
+        guard idleHandles.count < maxIdleHandles, (try? easy.detach()) != nil else { return }
         idleHandles.append(easy)
     }
 }

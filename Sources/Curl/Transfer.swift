@@ -22,56 +22,73 @@ final class Transfer {
         curl_slist_free_all(headerList)
     }
 
-    /// Sets every option of the request on the (freshly reset) easy handle.
+    /// Sets every per-request option on the easy handle. The handle carries the options that are
+    /// the same for every request (`EasyHandle.prepare`); whatever an earlier request on it set is
+    /// overwritten here: URL, timeout, callback targets, method and body, header list.
     func configure(_ configuration: HTTPClientConfiguration) throws(HTTPClientError) {
         let request = submission.request
         try Self.validate(request)
+        easy.clearError()
         try easy.set(CURLOPT_URL, string: request.url)
-        try easy.set(CURLOPT_PROTOCOLS_STR, string: "http,https")
-        try easy.set(CURLOPT_NOSIGNAL, 1)
-        try easy.set(CURLOPT_TCP_KEEPALIVE, 1)
-        try easy.set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
         try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
 
         let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
-        try easy.set(CURLOPT_WRITEFUNCTION, callback: transferReceivedBody)
         try easy.set(CURLOPT_WRITEDATA, pointer: context)
-        try easy.set(CURLOPT_HEADERFUNCTION, callback: transferReceivedHeadLine)
         try easy.set(CURLOPT_HEADERDATA, pointer: context)
 
-        let method = request.method.uppercased()
-        switch method {
-        case "GET" where request.body == nil:
-            try easy.set(CURLOPT_HTTPGET, 1)
-        case "HEAD" where request.body == nil:
-            try easy.set(CURLOPT_NOBODY, 1)
-        case "POST":
+        // Back to a plain GET without body first (HTTPGET also clears NOBODY and upload), so that
+        // no method or body of an earlier request on this handle carries over.
+        try easy.set(CURLOPT_HTTPGET, 1)
+        var customMethod: String?
+        let isPost = Self.isASCII(request.method, caseInsensitivelyEqualTo: "POST")
+        if isPost {
             try setBody(request.body ?? [])
-        default:
-            try easy.set(CURLOPT_CUSTOMREQUEST, string: request.method)
+        } else if request.body == nil, Self.isASCII(request.method, caseInsensitivelyEqualTo: "GET") {
+            // HTTPGET above.
+        } else if request.body == nil, Self.isASCII(request.method, caseInsensitivelyEqualTo: "HEAD") {
+            try easy.set(CURLOPT_NOBODY, 1)
+        } else {
+            customMethod = request.method
             if let body = request.body {
                 try setBody(body)
             }
         }
+        try easy.setCustomMethod(customMethod)
 
         // Bodies go out at once: waiting for `100 Continue` costs a round trip (or a second).
-        var fields = ["Expect:"]
-        let hasContentType = request.headers.contains { $0.name.lowercased() == "content-type" }
-        if method == "POST" || request.body != nil, !hasContentType {
+        try appendHeaderField("Expect:")
+        if isPost || request.body != nil,
+            !request.headers.contains(where: { Self.isASCII($0.name, caseInsensitivelyEqualTo: "CONTENT-TYPE") })
+        {
             // libcurl would label the body application/x-www-form-urlencoded; say nothing instead.
-            fields.append("Content-Type:")
+            try appendHeaderField("Content-Type:")
         }
         for header in request.headers {
             // "Name;" is libcurl's way to send a header with an empty value.
-            fields.append(header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)")
-        }
-        for field in fields {
-            guard let list = curl_slist_append(headerList, field) else {
-                throw HTTPClientError.transferFailed.with(message: "out of memory building request headers")
-            }
-            headerList = list
+            try appendHeaderField(header.value.isEmpty ? header.name + ";" : header.name + ": " + header.value)
         }
         try easy.set(CURLOPT_HTTPHEADER, pointer: headerList)
+    }
+
+    private func appendHeaderField(_ field: String) throws(HTTPClientError) {
+        guard let list = curl_slist_append(headerList, field) else {
+            throw HTTPClientError.transferFailed.with(message: "out of memory building request headers")
+        }
+        headerList = list
+    }
+
+    /// Whether `text` equals `uppercase` (upper-case ASCII) ignoring ASCII case, without
+    /// allocating an upper-cased copy.
+    private static func isASCII(_ text: String, caseInsensitivelyEqualTo uppercase: StaticString) -> Bool {
+        let wanted = UnsafeBufferPointer(start: uppercase.utf8Start, count: uppercase.utf8CodeUnitCount)
+        var index = 0
+        for byte in text.utf8 {
+            guard index < wanted.count else { return false }
+            let folded = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte & 0xDF : byte
+            guard folded == wanted[index] else { return false }
+            index += 1
+        }
+        return index == wanted.count
     }
 
     /// Binary-safe body: the size first, so that COPYPOSTFIELDS copies exactly that many bytes.
@@ -90,15 +107,6 @@ final class Transfer {
 
     /// Rejects what libcurl would send malformed or what would inject extra header lines.
     private static func validate(_ request: ClientRequest) throws(HTTPClientError) {
-        let tokenExtras = Set("!#$%&'*+-.^_`|~".utf8)
-        let isToken = { (text: String) in
-            !text.isEmpty
-                && text.utf8.allSatisfy {
-                    ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
-                        || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
-                        || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || tokenExtras.contains($0)
-                }
-        }
         guard isToken(request.method) else {
             throw HTTPClientError.invalidRequest.with(message: "invalid request method '\(request.method)'")
         }
@@ -115,6 +123,20 @@ final class Transfer {
             throw HTTPClientError.invalidRequest.with(message: "URL contains spaces or control characters")
         }
     }
+
+    /// Whether `text` is an HTTP token (RFC 9110): letters, digits and ``!#$%&'*+-.^_`|~``.
+    private static func isToken(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { tokenBytes[Int($0)] }
+    }
+
+    /// Which byte values may appear in a token, indexed by byte.
+    private static let tokenBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!#$%&'*+-.^_`|~".utf8 {
+            table[Int(byte)] = true
+        }
+        return table
+    }()
 
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard body.count + bytes.count <= maxBodySize else {
@@ -173,7 +195,7 @@ final class Transfer {
 }
 
 /// CURLOPT_WRITEFUNCTION: a global function, so it captures nothing and has no actor isolation.
-private func transferReceivedBody(
+func transferReceivedBody(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int {
     guard let context else { return 0 }
@@ -183,7 +205,7 @@ private func transferReceivedBody(
 }
 
 /// CURLOPT_HEADERFUNCTION: called once per head line, status line and final empty line included.
-private func transferReceivedHeadLine(
+func transferReceivedHeadLine(
     _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
 ) -> Int {
     guard let context else { return 0 }

@@ -23,6 +23,10 @@ final class TransferLoop: Sendable {
         /// Identities of submissions whose tasks were cancelled, for the loop to abort.
         var cancellations: [ObjectIdentifier] = []
         var stopWaiters: [CheckedContinuation<Void, Never>] = []
+        /// A `submit` woke the loop since it last took the queues: later submissions need not
+        /// wake it again (libcurl's wakeup stays pending until the loop's next poll, and the loop
+        /// takes the queues right after that poll).
+        var wakeupPending = false
         /// Why the loop never ran, for the errors of requests sent to it.
         var startFailure: String?
     }
@@ -30,6 +34,10 @@ final class TransferLoop: Sendable {
     let configuration: HTTPClientConfiguration
     private let multi: MultiHandle?
     private let shared = Mutex(Shared())
+    /// Submitters calling `curl_multi_wakeup` after leaving the lock. Raised under the lock while
+    /// the phase is `.running`; the loop thread releases the multi handle only after setting
+    /// `.stopped` under the lock and seeing this at zero.
+    private let wakersOutsideLock = Atomic<Int>(0)
 
     /// Creates the multi handle; `start()` launches the thread. Without a multi handle (libcurl
     /// failed to initialize) the loop is born stopped and every request fails.
@@ -39,7 +47,7 @@ final class TransferLoop: Sendable {
         if multi == nil {
             shared.withLock {
                 $0.phase = .stopped
-                $0.startFailure = "HTTP client could not start: libcurl failed to initialize"
+                $0.startFailure = "HTTP client could not start: libcurl (or its wakeup channel) failed to initialize"
             }
         }
     }
@@ -57,6 +65,7 @@ final class TransferLoop: Sendable {
             &thread, nil,
             { context in
                 let loop = Unmanaged<TransferLoop>.fromOpaque(context!).takeRetainedValue()
+                perch_curl_name_loop_thread("perch-curl")
                 loop.run()
                 return nil
             }, context)
@@ -76,18 +85,33 @@ final class TransferLoop: Sendable {
         #endif
     }
 
-    /// Queues a submission, or fails it at once if the loop no longer runs.
+    /// Queues a submission, or fails it at once if the loop no longer runs. Wakes the loop only
+    /// if no wakeup is pending, and outside the lock: a wakeup under the lock made the woken loop
+    /// thread spin on that lock while the submitter was still in the wakeup's system call.
     func submit(_ submission: Submission) {
-        let rejection = shared.withLock { shared -> HTTPClientError? in
+        enum Next {
+            case done
+            case wake(MultiHandle)
+            case reject(HTTPClientError)
+        }
+        let next = shared.withLock { shared -> Next in
             guard shared.phase == .running, let multi else {
-                return shared.startFailure.map { HTTPClientError.shutdown.with(message: $0) } ?? .shutdown
+                return .reject(shared.startFailure.map { HTTPClientError.shutdown.with(message: $0) } ?? .shutdown)
             }
             shared.submissions.append(submission)
-            multi.wakeup()
-            return nil
+            guard !shared.wakeupPending else { return .done }
+            shared.wakeupPending = true
+            wakersOutsideLock.add(1, ordering: .relaxed)
+            return .wake(multi)
         }
-        if let rejection {
-            submission.continuation.resume(throwing: rejection)
+        switch next {
+        case .done:
+            break
+        case .wake(let multi):
+            multi.wakeup()
+            wakersOutsideLock.subtract(1, ordering: .releasing)
+        case .reject(let error):
+            submission.continuation.resume(throwing: error)
         }
     }
 
@@ -132,13 +156,15 @@ final class TransferLoop: Sendable {
     private func run() {
         guard let multi else { return }
         let driver = MultiDriver(multi: multi, configuration: configuration)
+        // Swapped with the shared queues, so that neither side allocates a new buffer each round.
+        var submissions: [Submission] = []
+        var cancellations: [ObjectIdentifier] = []
         while true {
-            let (submissions, cancellations, stopping) = shared.withLock { shared in
-                defer {
-                    shared.submissions.removeAll()
-                    shared.cancellations.removeAll()
-                }
-                return (shared.submissions, shared.cancellations, shared.phase != .running)
+            let stopping = shared.withLock { shared in
+                shared.wakeupPending = false
+                swap(&submissions, &shared.submissions)
+                swap(&cancellations, &shared.cancellations)
+                return shared.phase != .running
             }
             if stopping {
                 for submission in submissions {
@@ -152,6 +178,8 @@ final class TransferLoop: Sendable {
             for identity in cancellations {
                 driver.cancel(identity)
             }
+            submissions.removeAll(keepingCapacity: true)
+            cancellations.removeAll(keepingCapacity: true)
             driver.perform()
             driver.wait(maxMilliseconds: 1000)
         }
@@ -167,7 +195,11 @@ final class TransferLoop: Sendable {
             defer { shared.stopWaiters.removeAll() }
             return shared.stopWaiters
         }
-        // After `.stopped` nobody calls `wakeup` any more, so the handle can go.
+        // After `.stopped` nobody calls `wakeup` any more under the lock, and nobody starts one
+        // outside it; one that started before is a single system call: wait it out.
+        while wakersOutsideLock.load(ordering: .acquiring) > 0 {
+            sched_yield()
+        }
         multi.cleanup()
         for waiter in waiters {
             waiter.resume()
@@ -177,17 +209,30 @@ final class TransferLoop: Sendable {
 
 /// A libcurl multi handle pointer.
 ///
-/// `@unchecked Sendable` because other threads call only `wakeup()`, which libcurl documents as
-/// safe from any thread, and they do so holding `TransferLoop.shared` while the phase is not
-/// `.stopped`; `cleanup()` runs after `.stopped` was set under that lock (on the loop thread, or
-/// in `start()` when no thread could be created, before the client is shared).
+/// `@unchecked Sendable` because other threads call only `wakeup()` (a write to the wakeup
+/// channel, safe from any thread), and they do so either holding `TransferLoop.shared` while the phase is
+/// not `.stopped`, or (`submit`) after counting themselves in `wakersOutsideLock` under that lock
+/// while the phase was `.running`; `cleanup()` runs after `.stopped` was set under that lock and
+/// that count was seen at zero (on the loop thread), or in `start()` when no thread could be
+/// created, before the client is shared.
 /// Everything else is called on the loop thread only.
 struct MultiHandle: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
+    /// The channel `wakeup()` signals and `poll` also waits on (ends may be the same eventfd).
+    private let wakeupReadFD: Int32
+    private let wakeupWriteFD: Int32
 
     init?(_ configuration: HTTPClientConfiguration) {
-        guard let raw = curl_multi_init() else { return nil }
+        var readFD: Int32 = -1
+        var writeFD: Int32 = -1
+        guard perch_curl_wakeup_open(&readFD, &writeFD) == 0 else { return nil }
+        guard let raw = curl_multi_init() else {
+            perch_curl_wakeup_close(readFD, writeFD)
+            return nil
+        }
         self.raw = raw
+        wakeupReadFD = readFD
+        wakeupWriteFD = writeFD
         let total = max(1, configuration.maxConnectionsTotal)
         _ = perch_curl_multi_setopt_long(
             raw, CURLMOPT_MAX_HOST_CONNECTIONS, max(1, configuration.maxConnectionsPerHost))
@@ -196,11 +241,19 @@ struct MultiHandle: @unchecked Sendable {
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, total)
     }
 
+    /// Makes the loop's current or next `poll` return.
     func wakeup() {
-        _ = curl_multi_wakeup(raw)
+        perch_curl_wakeup_signal(wakeupWriteFD)
+    }
+
+    /// Sleeps until a transfer's socket is ready, libcurl's next timeout, a `wakeup()` (which it
+    /// consumes), or `maxMilliseconds`.
+    func poll(maxMilliseconds: Int32) {
+        _ = perch_curl_multi_poll_wakeable(raw, wakeupReadFD, maxMilliseconds)
     }
 
     func cleanup() {
         _ = curl_multi_cleanup(raw)
+        perch_curl_wakeup_close(wakeupReadFD, wakeupWriteFD)
     }
 }
