@@ -123,10 +123,6 @@ public final class SQLiteStore: Store {
                 // Here and not in `prepareDatabase`: GRDB sets synchronous=NORMAL when it switches the
                 // writer to WAL, after `prepareDatabase` ran. Only the writer's setting matters.
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-                // Checkpoint every ~40 MB of WAL instead of SQLite's ~4 MB: the hot pages (recent inbox
-                // rows, index leaves) change in almost every commit, and each checkpoint copies them
-                // into the file again, on the writer. StoreBench: about +25% acknowledgements/s.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
                 // Each write of a batch runs in a savepoint, whose sub-journal (the pages' old contents)
                 // SQLite otherwise spills to a temporary file: a pwrite per page changed, 5% of Perch's
                 // CPU in an end-to-end profile. In memory it is a few pages per write.
