@@ -57,15 +57,28 @@ struct EventProcessor: Sendable {
             }
         }
         logger.debug("event handled", metadata: ["trace": "\(trace.json())"])
-        do {
-            // One transaction: the conversation, the trace and the inbox entry's done mark.
-            try await store.finish(
-                sequence: job.sequence, conversationKey: Runtime.lane(of: event), record: record, eventKey: event.key,
-                trace: trace.json(), doneReferences: pendingDone, at: now())
-        } catch {
-            // The event stays unfinished in the inbox and runs again after a restart; its actions
-            // are not repeated, because their references are recorded.
-            logger.error("could not record event as done", metadata: ["error": "\(error)"])
+        // One transaction: the conversation, the trace, the references of the last actions and the
+        // inbox entry's done mark. Tried again like the event's own store calls: the references in it
+        // are the only record that those actions happened.
+        let traceJSON = trace.json()
+        var finishAttempt = 0
+        while true {
+            finishAttempt += 1
+            do {
+                try await store.finish(
+                    sequence: job.sequence, conversationKey: Runtime.lane(of: event), record: record,
+                    eventKey: event.key, trace: traceJSON, doneReferences: pendingDone, at: now())
+                break
+            } catch {
+                guard finishAttempt < Self.storeAttempts else {
+                    // The event stays unfinished in the inbox and runs again after a restart, as a
+                    // recovered one: Bird sends are looked up by their reference before being repeated.
+                    logger.error("could not record event as done", metadata: ["error": "\(error)"])
+                    break
+                }
+                logger.warning("could not record event as done; trying again", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: Self.storeBackoff * finishAttempt)
+            }
         }
     }
 

@@ -16,6 +16,7 @@ final class GatedStore: Store {
     let heldKey: String
     /// Conversation reads that fail before the store answers again (a busy or broken store).
     let failingReads = Mutex(0)
+    let failingFinishes = Mutex(0)
     private let gate: AsyncStream<Void>
     private let opener: AsyncStream<Void>.Continuation
     /// Yields once the held entry has its sequence.
@@ -80,6 +81,11 @@ final class GatedStore: Store {
         sequence: Int64?, conversationKey: String, record: ConversationRecord?, eventKey: String, trace: String,
         doneReferences: [String], at: Date
     ) async throws(StoreError) {
+        let fail = failingFinishes.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if fail { throw StoreError(.busy, "the store is busy (test)") }
         try await inner.finish(
             sequence: sequence, conversationKey: conversationKey, record: record, eventKey: eventKey, trace: trace,
             doneReferences: doneReferences, at: at)
@@ -126,6 +132,38 @@ final class GatedStore: Store {
         await runtime.finish()
     }
     #expect(bird.sandboxCalls.compactMap { $0.body?["body"]?["text"]?["text"]?.stringValue } == ["one", "two"])
+    await http.shutdown()
+}
+
+/// A finishing write that fails is tried again: the event ends done, with its reply's reference
+/// recorded, so a restart would neither run it again nor repeat the reply.
+@Test func aFailingFinishIsTriedAgain() async throws {
+    let flows = try FlowSet.load(
+        sources: [
+            FlowSource(
+                path: "inline.yaml",
+                text: "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"hello\"\n")
+        ])
+    let store = GatedStore(holding: "nothing-held")
+    store.failingFinishes.withLock { $0 = 2 }
+    let http = HTTPClient()
+    let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
+    let runtime = Runtime(
+        configuration: RuntimeConfiguration(workspaceID: "ws", flowID: "flow"), flows: FlowLibrary(flows),
+        store: store, bird: bird, http: http, redecode: { _ in throw CancellationError() },
+        logger: Logger(label: "test"))
+    await withDiscardingTaskGroup { group in
+        group.addTask { await runtime.run() }
+        let event = Event(
+            kind: .message, generation: .bird, name: "conversation.updated", key: "bird:finish", messageID: "finish",
+            conversationID: "c1", direction: .incoming, content: MessageContent(text: "hi"))
+        #expect(await runtime.ingest(Delivery(event: event, source: "bird", payload: [])) == .accepted)
+        await runtime.dispatcher.waitUntilIdle()
+        await runtime.finish()
+    }
+    #expect(bird.sandboxCalls.filter { $0.method == "POST" }.count == 1)
+    #expect(try await store.unfinished(limit: 10).isEmpty)
+    #expect(try await store.isDone(reference: "perch:bird:finish:echo/say:0"))
     await http.shutdown()
 }
 

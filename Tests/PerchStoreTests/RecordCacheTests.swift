@@ -82,6 +82,21 @@ import Testing
         await store.close()
     }
 
+    /// A dropped connection may come back on another file (moved, restored from a backup): nothing
+    /// cached from the old one survives it.
+    @Test func aDroppedConnectionEmptiesTheCache() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.file("perch.sqlite"))
+        try await store.saveConversation("c1", record("kept"))
+        _ = try await store.enqueue(Sample.entry("e1", conversation: "new"))
+        #expect(store.records.withLock { $0.count } == 2)
+        try await store.write { db in try db.execute(sql: "PRAGMA query_only = ON") }
+        await #expect(throws: StoreError.self) { try await store.enqueue(Sample.entry("e2")) }
+        #expect(store.records.withLock { $0.count } == 0)
+        #expect(try await store.conversation("c1") == record("kept"))
+        await store.close()
+    }
+
     @Test func aFailedFinishLeavesTheRecordTheFileHas() async throws {
         let directory = try TemporaryDirectory()
         let readOnly = Mutex(false)

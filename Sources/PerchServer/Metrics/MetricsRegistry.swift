@@ -7,6 +7,7 @@ import Synchronization
 /// swift-metrics API with `factory`; `/metrics` renders the registry in Prometheus text format.
 public final class MetricsRegistry: Sendable {
     let registry: PrometheusCollectorRegistry
+    private let rendering = Mutex(())
     /// The swift-metrics factory the runtime, client and ingress record through.
     public let factory: any MetricsFactory
     private let flowsInfo = Mutex<(version: String, gauge: Prometheus.Gauge)?>(nil)
@@ -38,6 +39,12 @@ public final class MetricsRegistry: Sendable {
 
     /// The registry as Prometheus text, with the scrape-time values filled in.
     func render(_ snapshot: Snapshot) -> String {
+        // One scrape at a time: the scrape-time values are reset and set again, which two scrapes
+        // at once could interleave (a total counted twice, or going backwards).
+        rendering.withLock { _ in renderLocked(snapshot) }
+    }
+
+    private func renderLocked(_ snapshot: Snapshot) -> String {
         gauge("perch_dispatcher_queue_depth", "Events accepted and not yet finished.").set(Int64(snapshot.queueDepth))
         gauge("perch_dispatcher_lanes_active", "Conversations being handled now.").set(Int64(snapshot.activeConversations))
         gauge("perch_outbox_size", "Actions that failed after their retries, kept for replay.").set(Int64(snapshot.outboxSize))

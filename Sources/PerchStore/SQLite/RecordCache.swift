@@ -52,6 +52,13 @@ struct RecordCache {
         epoch &+= 1
     }
 
+    /// Forgets everything (the store reconnected; the file may be another one).
+    mutating func clear() {
+        current = [:]
+        previous = [:]
+        epoch &+= 1
+    }
+
     /// Fills in what a read found, unless the entry changed or may have since `epoch` was read.
     mutating func fill(_ id: String, _ entry: Entry, ifUnchangedSince epoch: UInt64) {
         guard epoch == self.epoch, current[id] == nil, previous[id] == nil else { return }

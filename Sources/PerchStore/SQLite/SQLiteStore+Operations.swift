@@ -8,6 +8,8 @@ extension SQLiteStore {
         let conversation = entry.conversationKey
         // Whether the conversation has a record yet, read here on the writer (no hop to a reader)
         // and cached on the writer right after the commit, before any later write of it can commit.
+        // Not asked when the cache knows the conversation already (the usual case).
+        let cached = records.withLock { $0.lookup(conversation) != nil }
         return try await write({ db -> (EnqueueResult, known: Bool, epoch: UInt64) in
             let epoch = self.records.withLock { $0.epoch }
             let receivedAt = entry.receivedAt.timeIntervalSinceReferenceDate
@@ -30,9 +32,11 @@ extension SQLiteStore {
             ).execute(arguments: [
                 entry.key, entry.conversationKey, entry.source, Data(entry.payload), metadata, receivedAt,
             ])
-            let known = try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)"),
-                arguments: [conversation]) ?? false
+            let known =
+                try cached
+                || Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM conversations WHERE id = ?)"),
+                    arguments: [conversation]) ?? false
             return (.accepted(sequence: db.lastInsertedRowID, actionsDoneBefore: doneBefore), known, epoch)
         }, committed: { result in
             if !result.known {
@@ -117,12 +121,13 @@ extension SQLiteStore {
         async throws(StoreError)
     {
         do {
-            try await write(operation)
+            // Cached on the writer right after the commit: in commit order, and before the caller
+            // (or anyone) can read the conversation again.
+            try await write(operation, committed: { _ in self.records.withLock { $0.stored(id, record) } })
         } catch {
             records.withLock { $0.forget(id) }
             throw error
         }
-        records.withLock { $0.stored(id, record) }
     }
 
     private func decodeRecord(_ json: String?, id: String) throws(StoreError) -> ConversationRecord? {

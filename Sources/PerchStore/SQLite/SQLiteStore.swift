@@ -143,6 +143,9 @@ public final class SQLiteStore: Store {
         if closed { throw closedError }
         let opened = try openPool()
         state.withLock { $0.pool = opened }
+        // The new connection may see another file (moved, restored from a backup): cache nothing
+        // from the old one.
+        records.withLock { $0.clear() }
         logger.info("store reopened", metadata: ["store.path": "\(path)"])
         return opened
     }
@@ -164,11 +167,16 @@ public final class SQLiteStore: Store {
 
     /// Records a failure: logs the first of a run, and drops the connection if it cannot recover by itself.
     private func noteFailure(_ error: StoreError, on pool: DatabasePool?) {
-        let firstFailure = state.withLock { state in
-            if error.needsReconnect, let pool, state.pool === pool { state.pool = nil }
+        let (firstFailure, dropped) = state.withLock { state in
+            var dropped = false
+            if error.needsReconnect, let pool, state.pool === pool {
+                state.pool = nil
+                dropped = true
+            }
             defer { state.failing = true }
-            return !state.failing
+            return (!state.failing, dropped)
         }
+        if dropped { records.withLock { $0.clear() } }
         if firstFailure {
             logger.error(
                 "store write failed",
