@@ -135,17 +135,15 @@ final class GatedStore: Store {
     await http.shutdown()
 }
 
-/// A finishing write that fails is tried again: the event ends done, with its reply's reference
-/// recorded, so a restart would neither run it again nor repeat the reply.
-@Test func aFailingFinishIsTriedAgain() async throws {
+/// Runs one "hi" message (event key `bird:<id>`) through a runtime with an echo flow on `store`,
+/// until the dispatcher is idle; returns how many replies reached Bird (the sandbox).
+private func runOneEvent(id: String, on store: GatedStore) async throws -> Int {
     let flows = try FlowSet.load(
         sources: [
             FlowSource(
                 path: "inline.yaml",
                 text: "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"hello\"\n")
         ])
-    let store = GatedStore(holding: "nothing-held")
-    store.failingFinishes.withLock { $0 = 2 }
     let http = HTTPClient()
     let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
     let runtime = Runtime(
@@ -155,46 +153,32 @@ final class GatedStore: Store {
     await withDiscardingTaskGroup { group in
         group.addTask { await runtime.run() }
         let event = Event(
-            kind: .message, generation: .bird, name: "conversation.updated", key: "bird:finish", messageID: "finish",
+            kind: .message, generation: .bird, name: "conversation.updated", key: "bird:\(id)", messageID: id,
             conversationID: "c1", direction: .incoming, content: MessageContent(text: "hi"))
         #expect(await runtime.ingest(Delivery(event: event, source: "bird", payload: [])) == .accepted)
         await runtime.dispatcher.waitUntilIdle()
         await runtime.finish()
     }
-    #expect(bird.sandboxCalls.filter { $0.method == "POST" }.count == 1)
+    await http.shutdown()
+    return bird.sandboxCalls.filter { $0.method == "POST" }.count
+}
+
+/// A finishing write that fails is tried again: the event ends done, with its reply's reference
+/// recorded, so a restart would neither run it again nor repeat the reply.
+@Test func aFailingFinishIsTriedAgain() async throws {
+    let store = GatedStore(holding: "nothing-held")
+    store.failingFinishes.withLock { $0 = 2 }
+    #expect(try await runOneEvent(id: "finish", on: store) == 1)
     #expect(try await store.unfinished(limit: 10).isEmpty)
     #expect(try await store.isDone(reference: "perch:bird:finish:echo/say:0"))
-    await http.shutdown()
 }
 
 /// A store that fails while an event runs must not cost the event: it is tried again, and when the
 /// store keeps failing it stays unfinished in the inbox (never marked done without its actions).
 @Test(arguments: [(failures: 2, replies: 1, unfinished: 0), (failures: 100, replies: 0, unfinished: 1)])
 func aFailingStoreNeverDropsAnAcknowledgedEvent(failures: Int, replies: Int, unfinished: Int) async throws {
-    let flows = try FlowSet.load(
-        sources: [
-            FlowSource(
-                path: "inline.yaml",
-                text: "flow: echo\nrules:\n  - id: say\n    when: { otherwise: true }\n    reply: \"hello\"\n")
-        ])
     let store = GatedStore(holding: "nothing-held")
     store.failingReads.withLock { $0 = failures }
-    let http = HTTPClient()
-    let bird = BirdClient(configuration: BirdConfiguration(), http: http, logger: Logger(label: "test"))
-    let runtime = Runtime(
-        configuration: RuntimeConfiguration(workspaceID: "ws", flowID: "flow"), flows: FlowLibrary(flows),
-        store: store, bird: bird, http: http, redecode: { _ in throw CancellationError() },
-        logger: Logger(label: "test"))
-    await withDiscardingTaskGroup { group in
-        group.addTask { await runtime.run() }
-        let event = Event(
-            kind: .message, generation: .bird, name: "conversation.updated", key: "bird:busy", messageID: "busy",
-            conversationID: "c1", direction: .incoming, content: MessageContent(text: "hi"))
-        #expect(await runtime.ingest(Delivery(event: event, source: "bird", payload: [])) == .accepted)
-        await runtime.dispatcher.waitUntilIdle()
-        await runtime.finish()
-    }
-    #expect(bird.sandboxCalls.filter { $0.method == "POST" }.count == replies)
+    #expect(try await runOneEvent(id: "busy", on: store) == replies)
     #expect(try await store.unfinished(limit: 10).count == unfinished)
-    await http.shutdown()
 }
