@@ -129,6 +129,44 @@ import Testing
         await reopened.close()
     }
 
+    /// Writes still queued when `close()` is called are committed, not refused: close waits for the
+    /// running drain. The writer is held inside a transaction until every write is queued and close
+    /// has begun.
+    @Test func closeCommitsTheWritesStillQueued() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("perch.sqlite")
+        let store = try SQLiteStore(path: path)
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        async let held: Void = store.write { _ in
+            entered.signal()
+            release.wait()
+        }
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                entered.wait()
+                continuation.resume()
+            }
+        }
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<32 {
+                group.addTask { (try? await store.enqueue(Sample.entry("q\(index)"))) != nil }
+            }
+            while store.waitingWriteCount < 32 { await Task.yield() }
+            async let closed: Void = store.close()
+            while !store.isClosing { await Task.yield() }
+            release.signal()
+            await closed
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        try await held
+        #expect(outcomes.count == 32)
+        #expect(outcomes.allSatisfy { $0 })
+        let reopened = try SQLiteStore(path: path)
+        #expect(Set(try await reopened.unfinished(limit: 100).map(\.key)) == Set((0..<32).map { "q\($0)" }))
+        await reopened.close()
+    }
+
     @Test func oneCommitPerWriteWhenGroupCommitIsOff() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(

@@ -52,6 +52,9 @@ public final class SQLiteStore: Store {
     /// Writes waiting for the next transaction.
     var waitingWriteCount: Int { state.withLock { $0.commits.waitingCount } }
 
+    /// `close()` has begun: new writes are refused (tests).
+    var isClosing: Bool { state.withLock { $0.commits.isClosed } }
+
     /// One caller's write, waiting for its batch.
     struct PendingWrite: Sendable {
         /// Runs the write inside the batch's transaction and returns what resumes the caller once committed.
