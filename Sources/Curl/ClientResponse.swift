@@ -6,12 +6,21 @@ public struct ClientResponse: Sendable {
     public var headers: [(name: String, value: String)]
     /// Response body as received (no content decoding).
     public var body: [UInt8]
+    /// The HTTP version of the response: `"1.1"`, `"2"`, ...; empty when not known.
+    public var httpVersion: String
+    /// New connections this request had to open (0 when it reused one, or a stream of one).
+    public var connectionsOpened: Int
 
     /// Creates a response (the client does; tests and fakes may too).
-    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
+    public init(
+        status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], httpVersion: String = "",
+        connectionsOpened: Int = 0
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.httpVersion = httpVersion
+        self.connectionsOpened = connectionsOpened
     }
 
     /// The value of the first header field called `name`, compared case-insensitively.

@@ -9,6 +9,8 @@ final class EasyHandle {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     /// The `CURLOPT_CUSTOMREQUEST` currently set, nil for none.
     private var customMethod: String?
+    /// What `setMultiplexing` last set; nil before the first request.
+    private var isMultiplexing: Bool?
 
     init?() {
         guard let raw = curl_easy_init() else { return nil }
@@ -40,6 +42,19 @@ final class EasyHandle {
         try set(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.curlMilliseconds)
         try set(CURLOPT_WRITEFUNCTION, callback: transferReceivedBody)
         try set(CURLOPT_HEADERFUNCTION, callback: transferReceivedHeadLine)
+        if let path = configuration.caBundlePath {
+            try set(CURLOPT_CAINFO, string: path)
+        }
+    }
+
+    /// Over `https` with multiplexing: HTTP/2 when the server offers it, and wait for a stream of a
+    /// connection being set up rather than open another. Otherwise HTTP/1.1, each request on a free
+    /// connection of the pool (plain `http` never waits for a stream that cannot come).
+    func setMultiplexing(_ multiplexing: Bool) throws(HTTPClientError) {
+        guard multiplexing != isMultiplexing else { return }
+        try set(CURLOPT_HTTP_VERSION, Int(multiplexing ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1))
+        try set(CURLOPT_PIPEWAIT, multiplexing ? 1 : 0)
+        isMultiplexing = multiplexing
     }
 
     /// Drops the options that point at a finished transfer's memory (its callback target and
@@ -97,9 +112,29 @@ final class EasyHandle {
 
     /// The HTTP status of the last response, 0 if none.
     var responseCode: Int {
-        var code = 0
-        _ = perch_curl_easy_getinfo_long(raw, CURLINFO_RESPONSE_CODE, &code)
-        return code
+        info(CURLINFO_RESPONSE_CODE)
+    }
+
+    /// The HTTP version of the last response (`"1.1"`, `"2"`), empty if none.
+    var httpVersion: String {
+        switch info(CURLINFO_HTTP_VERSION) {
+        case Int(CURL_HTTP_VERSION_1_0): "1.0"
+        case Int(CURL_HTTP_VERSION_1_1): "1.1"
+        case Int(CURL_HTTP_VERSION_2_0): "2"
+        case Int(CURL_HTTP_VERSION_3): "3"
+        default: ""
+        }
+    }
+
+    /// Connections the last transfer had to open.
+    var connectionsOpened: Int {
+        info(CURLINFO_NUM_CONNECTS)
+    }
+
+    private func info(_ item: CURLINFO) -> Int {
+        var value = 0
+        _ = perch_curl_easy_getinfo_long(raw, item, &value)
+        return value
     }
 
     private func check(_ code: CURLcode, _ option: CURLoption) throws(HTTPClientError) {

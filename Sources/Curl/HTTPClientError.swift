@@ -6,6 +6,7 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
         case connectFailed
         case hostNotFound
         case connectionClosed
+        case streamReset
         case tlsFailed
         case invalidRequest
         case responseTooLarge
@@ -30,6 +31,9 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
     public static let hostNotFound = HTTPClientError(.hostNotFound, "host not found")
     /// The connection broke or closed before a complete response arrived.
     public static let connectionClosed = HTTPClientError(.connectionClosed, "connection closed")
+    /// The server reset the request's HTTP/2 stream, or the HTTP/2 connection broke, after the
+    /// request was sent: the server may have acted on it.
+    public static let streamReset = HTTPClientError(.streamReset, "HTTP/2 stream reset")
     /// The TLS handshake or certificate verification failed.
     public static let tlsFailed = HTTPClientError(.tlsFailed, "TLS failed")
     /// The request cannot be sent as given (bad URL, method or header).
@@ -50,6 +54,16 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
     public var isTimeout: Bool { code == .timeout }
     /// Whether no connection could be made.
     public var isConnectFailed: Bool { code == .connectFailed }
+    /// Whether the server may have received and acted on the request although no response came:
+    /// a timeout, a connection that closed or a stream reset mid-exchange, another transfer failure,
+    /// or a shutdown with the request in flight. False when the request cannot have left (no
+    /// connection, no TLS, invalid). A caller must not resend a non-idempotent request blind when true.
+    public var mayHaveReachedServer: Bool {
+        switch code {
+        case .timeout, .connectionClosed, .streamReset, .transferFailed, .responseTooLarge, .shutdown: true
+        case .connectFailed, .hostNotFound, .tlsFailed, .invalidRequest: false
+        }
+    }
     /// Whether the client was shut down.
     public var isShutdown: Bool { code == .shutdown }
 

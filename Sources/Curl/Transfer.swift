@@ -31,6 +31,7 @@ final class Transfer {
         easy.clearError()
         try easy.set(CURLOPT_URL, string: request.url)
         try easy.set(CURLOPT_TIMEOUT_MS, (request.timeout ?? configuration.requestTimeout).curlMilliseconds)
+        try easy.setMultiplexing(configuration.multiplexing && Self.isHTTPS(request.url))
 
         let context = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
         try easy.set(CURLOPT_WRITEDATA, pointer: context)
@@ -75,6 +76,16 @@ final class Transfer {
             throw HTTPClientError.transferFailed.with(message: "out of memory building request headers")
         }
         headerList = list
+    }
+
+    /// Whether `url` starts with `https:` (in any case).
+    private static func isHTTPS(_ url: String) -> Bool {
+        var bytes = url.utf8.makeIterator()
+        for wanted in "https:".utf8 {
+            // `| 0x20` folds ASCII letters to lower case and leaves ':' as it is.
+            guard let byte = bytes.next(), byte | 0x20 == wanted else { return false }
+        }
+        return true
     }
 
     /// Whether `text` equals `uppercase` (upper-case ASCII) ignoring ASCII case, without
@@ -164,7 +175,10 @@ final class Transfer {
         guard code == CURLE_OK else {
             return .failure(error(for: code))
         }
-        return .success(ClientResponse(status: easy.responseCode, headers: headers, body: body))
+        return .success(
+            ClientResponse(
+                status: easy.responseCode, headers: headers, body: body, httpVersion: easy.httpVersion,
+                connectionsOpened: easy.connectionsOpened))
     }
 
     private func error(for code: CURLcode) -> HTTPClientError {
@@ -178,6 +192,10 @@ final class Transfer {
             kind = .hostNotFound
         case CURLE_GOT_NOTHING, CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_PARTIAL_FILE:
             kind = .connectionClosed
+        case CURLE_HTTP2_STREAM, CURLE_HTTP2:
+            // A stream reset (RST_STREAM) or a broken HTTP/2 connection after the request went out.
+            // (A stream the server refused unprocessed, REFUSED_STREAM, libcurl retries itself.)
+            kind = .streamReset
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR:
             kind = .tlsFailed

@@ -239,6 +239,10 @@ struct MultiHandle: @unchecked Sendable {
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAX_TOTAL_CONNECTIONS, total)
         // The idle-connection cache: big enough to keep every connection the limits allow.
         _ = perch_curl_multi_setopt_long(raw, CURLMOPT_MAXCONNECTS, total)
+        _ = perch_curl_multi_setopt_long(
+            raw, CURLMOPT_PIPELINING, configuration.multiplexing ? Int(CURLPIPE_MULTIPLEX) : Int(CURLPIPE_NOTHING))
+        _ = perch_curl_multi_setopt_long(
+            raw, CURLMOPT_MAX_CONCURRENT_STREAMS, max(1, configuration.maxConcurrentStreams))
     }
 
     /// Makes the loop's current or next `poll` return.

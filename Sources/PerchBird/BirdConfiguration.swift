@@ -1,3 +1,5 @@
+import Curl
+
 /// Where Perch reaches Bird, and as whom.
 public struct BirdConfiguration: Sendable {
     /// Bird platform API base URL (`BIRD_API_URL`).
@@ -21,6 +23,19 @@ public struct BirdConfiguration: Sendable {
     public var rateLimits: RateLimits = RateLimits()
     /// Deadline of one attempt; nil uses the HTTP client's `requestTimeout`.
     public var requestTimeout: Duration? = nil
+    /// Most Bird calls in flight at once (`BIRD_MAX_IN_FLIGHT`): by Little's law the pace times
+    /// Bird's latency, so 256 keeps 500 calls/s going up to about 500 ms away.
+    public var maxInFlight: Int = 256
+    /// A PEM file of CA certificates to trust instead of the system's (`PERCH_CA_BUNDLE`).
+    public var caBundlePath: String? = nil
+
+    /// The HTTP client limits for this configuration: a connection per call in flight over
+    /// HTTP/1.1, as many streams over HTTP/2 (which Bird's HTTPS endpoints get when they offer it).
+    public var httpClientConfiguration: HTTPClientConfiguration {
+        var configuration = HTTPClientConfiguration.sized(forInFlight: maxInFlight)
+        configuration.caBundlePath = caBundlePath
+        return configuration
+    }
 
     public init(
         birdAPIURL: String = "https://api.bird.com",

@@ -41,7 +41,7 @@ public final class Application: Sendable {
             configuration: SQLiteStoreConfiguration(
                 durability: configuration.durability, maximumSize: configuration.storeMaximumSize),
             logger: logger)
-        let http = HTTPClient(configuration: HTTPClientConfiguration())
+        let http = HTTPClient(configuration: configuration.bird.httpClientConfiguration)
         let metrics = MetricsRegistry()
         let bird = BirdClient(
             configuration: configuration.bird, http: http, logger: logger, metrics: metrics.factory)

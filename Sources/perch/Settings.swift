@@ -89,6 +89,8 @@ struct Settings {
         configuration.bird.rateLimits = RateLimits(
             writesPerSecond: Double(integer(environment, "BIRD_WRITES_PER_SECOND", default: 500, in: 1...100_000)),
             readsPerSecond: Double(integer(environment, "BIRD_READS_PER_SECOND", default: 50, in: 1...100_000)))
+        configuration.bird.maxInFlight = integer(environment, "BIRD_MAX_IN_FLIGHT", default: 256, in: 1...10_000)
+        configuration.bird.caBundlePath = environment["PERCH_CA_BUNDLE"]
         if let text = poll ?? environment["PERCH_POLL"] {
             if let interval = PollerConfiguration.parseInterval(text) {
                 let workspace = environment["BIRD_WORKSPACE_ID"] ?? ""
@@ -207,6 +209,8 @@ struct Settings {
             ("BIRD_ORGANIZATION_ID", c.bird.organizationID ?? "(unset)"),
             ("BIRD_WRITES_PER_SECOND", "\(Int(c.bird.rateLimits.writesPerSecond))"),
             ("BIRD_READS_PER_SECOND", "\(Int(c.bird.rateLimits.readsPerSecond))"),
+            ("BIRD_MAX_IN_FLIGHT", String(c.bird.maxInFlight)),
+            ("PERCH_CA_BUNDLE", c.bird.caBundlePath ?? "(unset: the system's)"),
             ("PERCH_POLL", c.poll.map { "\($0.interval) (\($0.generation.rawValue))" } ?? "(unset)"),
             ("BIRD_WHATSAPP_CHANNELS", c.runtime.whatsappChannelIDs.sorted().joined(separator: ",")),
             ("BIRD_TEAM_IDS", c.runtime.teamIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),

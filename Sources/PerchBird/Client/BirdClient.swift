@@ -2,6 +2,7 @@ import CoreMetrics
 import Curl
 import Logging
 import PerchEvents
+import Synchronization
 
 /// Executes `BirdRequest`s against the Bird APIs through libcurl, or, in sandbox mode (no access
 /// key configured), records and logs each call instead of sending it.
@@ -19,6 +20,8 @@ public final class BirdClient: Sendable {
     private let metrics: any MetricsFactory
     /// The per-workspace pacing every attempt goes through.
     public let limiter: RateLimiter
+    /// HTTP exchanges with Bird under way now (`perch_bird_calls_in_flight`).
+    private let inFlight = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - configuration: base URLs, keys and ids, retry policy and rate limits.
@@ -117,7 +120,9 @@ public final class BirdClient: Sendable {
         }
         let response: ClientResponse
         let started = ContinuousClock.now
+        recordInFlight(inFlight.wrappingAdd(1, ordering: .relaxed).newValue)
         defer {
+            recordInFlight(inFlight.wrappingSubtract(1, ordering: .relaxed).newValue)
             let (seconds, attoseconds) = (ContinuousClock.now - started).components
             Timer(label: "perch_bird_call_duration_seconds", dimensions: [("endpoint", request.endpoint)], factory: metrics)
                 .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
@@ -138,6 +143,10 @@ public final class BirdClient: Sendable {
             throw .transport("\(error)")
         }
         countCall(request, status: String(response.status))
+        Counter(
+            label: "perch_bird_responses_by_http_version_total",
+            dimensions: [("version", response.httpVersion.isEmpty ? "unknown" : response.httpVersion)], factory: metrics
+        ).increment()
         let json = response.body.isEmpty ? nil : try? JSONValue(parsing: response.body)
         guard (200..<300).contains(response.status) else {
             let (code, message) = Self.errorDetails(json, generation: request.generation)
@@ -147,6 +156,10 @@ public final class BirdClient: Sendable {
                 retryAfter: response.header("Retry-After").flatMap(Self.retryAfterSeconds))
         }
         return BirdResponse(status: response.status, body: json)
+    }
+
+    private func recordInFlight(_ count: Int) {
+        Gauge(label: "perch_bird_calls_in_flight", factory: metrics).record(count)
     }
 
     private func countCall(_ request: BirdRequest, status: String) {
