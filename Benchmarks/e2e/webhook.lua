@@ -14,6 +14,9 @@
 --   BENCH_RATE           total requests/s to aim at (all threads and connections); 0 or unset = as fast as possible
 --   BENCH_CONNECTIONS    the -c given to wrk (needed to pace BENCH_RATE)
 --   BENCH_TEXT           message text (default "Hello, what are your opening hours?")
+--   BENCH_MAX_REQUESTS   stop after about this many answers in all (each thread its share; the
+--                        requests in flight when a thread stops still count); 0 or unset = no limit
+--   BENCH_STOP_MARKER    with BENCH_MAX_REQUESTS: each thread creates the file <this>.<thread> when it stops
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -32,6 +35,7 @@ local conversations = tonumber(os.getenv("BENCH_CONVERSATIONS") or "10000")
 local rate = tonumber(os.getenv("BENCH_RATE") or "0")
 local connections = tonumber(os.getenv("BENCH_CONNECTIONS") or "64")
 local text = os.getenv("BENCH_TEXT") or "Hello, what are your opening hours?"
+local max_requests = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "0")
 
 local threads = {}
 local thread_count = 0
@@ -40,6 +44,7 @@ function setup(thread)
     thread:set("thread_id", thread_count)
     -- a per-run nonce, so that distinct conversation ids stay distinct across wrk runs
     thread:set("nonce", math.floor(os.time() % 65536) * 256 + thread_count)
+    thread:set("thread_count_total", tonumber(os.getenv("BENCH_THREADS") or "2"))
     table.insert(threads, thread)
 end
 
@@ -66,13 +71,15 @@ end
 
 local head = '{"type":"message.created","contact":{"id":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","msisdn":31612345678,'
     .. '"displayName":"Jane Example"},"conversation":{"id":"'
-local mid1 = '","contactId":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","status":"active",'
-    .. '"createdDatetime":"2026-11-21T10:00:00Z","updatedDatetime":"2026-11-21T10:00:05Z",'
-    .. '"lastUsedChannelId":"619747f69cf940a98fb443140ce9aed2"},"message":{"id":"'
+-- The times are the send time: a message older than WhatsApp's 24-hour window gets no reply.
+local mid1a = '","contactId":"9354647c5c1a4cd2a6a2f2a1c7e1a4b0","status":"active","createdDatetime":"'
+local mid1b = '","updatedDatetime":"'
+local mid1c = '","lastUsedChannelId":"619747f69cf940a98fb443140ce9aed2"},"message":{"id":"'
 local mid2 = '","conversationId":"'
 local tail1 = '","platform":"whatsapp","to":"+31687654321","from":"+31612345678",'
     .. '"channelId":"619747f69cf940a98fb443140ce9aed2","type":"text","content":{"text":"'
-local tail2 = '"},"direction":"received","status":"received","createdDatetime":"2026-11-21T10:00:05Z"}}'
+local tail2 = '"},"direction":"received","status":"received","createdDatetime":"'
+local tail3 = '"}}'
 
 function request()
     counter = counter + 1
@@ -84,7 +91,9 @@ function request()
     else
         conversation_id = string.format("d%015x%016d", nonce or 0, counter)
     end
-    local body = head .. conversation_id .. mid1 .. message_id .. mid2 .. conversation_id .. tail1 .. text .. tail2
+    local created = os.date("!%Y-%m-%dT%H:%M:%SZ")
+    local body = head .. conversation_id .. mid1a .. created .. mid1b .. created .. mid1c .. message_id .. mid2
+        .. conversation_id .. tail1 .. text .. tail2 .. created .. tail3
     local timestamp = tostring(os.time())
     crypto.SHA256(body, #body, digest)
     local signed = timestamp .. "\n\n" .. ffi.string(digest, 32)
@@ -105,5 +114,23 @@ if rate > 0 then
     local interval_ms = connections * 1000 / rate
     function delay()
         return math.floor(interval_ms * (0.5 + math.random()) + 0.5)
+    end
+end
+
+if max_requests > 0 then
+    local answered = 0
+    local stopped = false
+    function response(status, headers, body)
+        answered = answered + 1
+        if answered * thread_count_total >= max_requests and not stopped then
+            stopped = true
+            wrk.thread:stop()
+            -- wrk itself runs out its -d; the caller may wait for these files and interrupt it.
+            local marker = os.getenv("BENCH_STOP_MARKER")
+            if marker then
+                local file = io.open(marker .. "." .. tostring(thread_id), "w")
+                if file then file:close() end
+            end
+        end
     end
 end

@@ -21,7 +21,15 @@ import Synchronization
 //   that arrived in the window (CLOCK_REALTIME microseconds); rate is replies per second of the window
 //   (without one: between the first and the last arrival). distinct/duplicates/other are totals.
 //
-// Usage: E2EBench [port] [threads]; stops on SIGTERM or SIGINT.
+// - `GET /_bench/stats`: one line `sends in_flight peak_in_flight` since the last reset (sends:
+//   every reply answered 201; in flight: replies received and not yet answered).
+//
+// Bird at a distance: with a latency (and jitter), every reply is answered that many milliseconds
+// (plus or minus up to the jitter, uniformly) after it arrived. The handler suspends meanwhile
+// (libmicrohttpd's connection is suspended, no thread waits), so any number can be in flight.
+// HTTP/1.1 only; Benchmarks/distance/tls-front puts nginx in front for HTTPS and HTTP/2.
+//
+// Usage: E2EBench [port] [threads] [latency_ms] [jitter_ms]; stops on SIGTERM or SIGINT.
 
 /// What has been recorded since the last reset.
 struct Recording {
@@ -75,6 +83,30 @@ struct Recording {
 
 final class Sink: Sendable {
     let recording = Mutex(Recording())
+    let latencyMilliseconds: Int
+    let jitterMilliseconds: Int
+    /// Replies received and not yet answered, and the most there were at once.
+    let inFlight = Mutex((now: 0, peak: 0))
+
+    init(latencyMilliseconds: Int, jitterMilliseconds: Int) {
+        self.latencyMilliseconds = max(0, latencyMilliseconds)
+        self.jitterMilliseconds = max(0, jitterMilliseconds)
+    }
+
+    /// Answers like `handle`, after the configured latency for replies.
+    func respond(_ request: ServerRequest) async -> ServerResponse {
+        guard latencyMilliseconds > 0 || jitterMilliseconds > 0, request.method == "POST",
+            !request.path.hasPrefix("/_bench/")
+        else { return handle(request) }
+        inFlight.withLock { state in
+            state.now += 1
+            state.peak = max(state.peak, state.now)
+        }
+        defer { inFlight.withLock { $0.now -= 1 } }
+        let jitter = jitterMilliseconds > 0 ? Int.random(in: -jitterMilliseconds...jitterMilliseconds) : 0
+        try? await Task.sleep(for: .milliseconds(max(0, latencyMilliseconds + jitter)))
+        return handle(request)
+    }
 
     static func nowMicroseconds() -> Int64 {
         var spec = timespec()
@@ -87,7 +119,12 @@ final class Sink: Sendable {
         switch (request.method, request.path) {
         case ("POST", "/_bench/reset"):
             recording.withLock { $0 = Recording() }
+            inFlight.withLock { $0.peak = $0.now }
             return .json(200, #"{"ok":true}"#)
+        case ("GET", "/_bench/stats"):
+            let sends = recording.withLock { $0.arrivals.count }
+            let (now, peak) = inFlight.withLock { ($0.now, $0.peak) }
+            return .text(200, "\(sends) \(now) \(peak)\n")
         case ("GET", "/_bench/report"):
             var bounds: [String: Int64] = [:]
             for item in request.queryItems { bounds[item.name] = Int64(item.value) }
@@ -134,13 +171,15 @@ enum E2EBench {
         let arguments = CommandLine.arguments
         let port = arguments.count > 1 ? Int(arguments[1]) ?? 18090 : 18090
         let threads = arguments.count > 2 ? Int(arguments[2]) ?? 1 : 1
-        let sink = Sink()
+        let latency = arguments.count > 3 ? Int(arguments[3]) ?? 0 : 0
+        let jitter = arguments.count > 4 ? Int(arguments[4]) ?? 0 : 0
+        let sink = Sink(latencyMilliseconds: latency, jitterMilliseconds: jitter)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: "127.0.0.1", port: port, connectionLimit: 4096, threads: threads)
-        ) { request in sink.handle(request) }
+        ) { request in await sink.respond(request) }
         try server.start()
-        print("E2EBench sink listening on 127.0.0.1:\(server.port)")
+        print("E2EBench sink listening on 127.0.0.1:\(server.port), latency \(latency) ms ± \(jitter) ms")
         await waitForTermination()
         await server.shutdown()
     }
