@@ -21,7 +21,7 @@ public final class BirdClient: Sendable {
     /// The per-workspace pacing every attempt goes through.
     public let limiter: RateLimiter
     /// HTTP exchanges with Bird under way now (`perch_bird_calls_in_flight`).
-    private let inFlight = Atomic<Int>(0)
+    private let inFlight = Mutex(0)
 
     /// - Parameters:
     ///   - configuration: base URLs, keys and ids, retry policy and rate limits.
@@ -120,9 +120,9 @@ public final class BirdClient: Sendable {
         }
         let response: ClientResponse
         let started = ContinuousClock.now
-        recordInFlight(inFlight.wrappingAdd(1, ordering: .relaxed).newValue)
+        changeInFlight(by: 1)
         defer {
-            recordInFlight(inFlight.wrappingSubtract(1, ordering: .relaxed).newValue)
+            changeInFlight(by: -1)
             let (seconds, attoseconds) = (ContinuousClock.now - started).components
             Timer(label: "perch_bird_call_duration_seconds", dimensions: [("endpoint", request.endpoint)], factory: metrics)
                 .recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
@@ -158,8 +158,13 @@ public final class BirdClient: Sendable {
         return BirdResponse(status: response.status, body: json)
     }
 
-    private func recordInFlight(_ count: Int) {
-        Gauge(label: "perch_bird_calls_in_flight", factory: metrics).record(count)
+    /// Records under the lock, so that two calls changing the count at once cannot leave the gauge
+    /// at the older value.
+    private func changeInFlight(by change: Int) {
+        inFlight.withLock { count in
+            count += change
+            Gauge(label: "perch_bird_calls_in_flight", factory: metrics).record(count)
+        }
     }
 
     private func countCall(_ request: BirdRequest, status: String) {
