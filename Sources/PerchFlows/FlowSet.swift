@@ -125,7 +125,7 @@ public struct FlowSet: Sendable {
         var context = EvaluationContext(input: input)
         var fired: [String] = []
         for rule in rules {
-            if rule.holds(context), rule.safetySkip(input) == nil {
+            if rule.alreadyDecidedSkip(input) == nil, rule.holds(context), rule.safetySkip(input) == nil {
                 fired.append(rule.key)
                 context.anyFired = true
                 if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
@@ -149,6 +149,10 @@ public struct FlowSet: Sendable {
             }
             if let winner = stoppedBy {
                 trace(.skipped("\(winner) fired first"))
+                continue
+            }
+            if let reason = rule.alreadyDecidedSkip(input) {
+                trace(.notMatched(reason))
                 continue
             }
             if !rule.holds(context) {

@@ -55,18 +55,24 @@ public final class Application: Sendable {
         let metricsText: @Sendable () async -> String = {
             let server = serverBox.withLock { $0 }
             let commits = store.statistics
-            return metrics.render(
-                MetricsRegistry.Snapshot(
+            let outbox = (try? await store.outbox(limit: 100_000)) ?? []
+            var snapshot = MetricsRegistry.Snapshot(
                     queueDepth: runtime.dispatcher.depth,
                     activeConversations: runtime.dispatcher.activeConversations,
-                    outboxSize: (try? await store.outbox(limit: 100_000).count) ?? 0,
+                    outboxSize: outbox.count,
                     inboxLagSeconds: (try? await store.oldestUnfinishedAge(now: now()))?.map {
                         Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
                     } ?? 0,
                     flowsVersion: library.flows.version,
                     connectionsAccepted: server?.connectionsAccepted ?? 0,
                     bodiesTooLarge: server?.bodiesTooLarge ?? 0, storeCommits: commits.commits,
-                    storeWrites: commits.writes))
+                    storeWrites: commits.writes)
+            let retried = outbox.filter { $0.parked == nil }
+            snapshot.outboxParked = outbox.count - retried.count
+            if let first = retried.map({ $0.firstFailedAt ?? $0.failedAt }).min() {
+                snapshot.outboxOldestAgeSeconds = max(0, now().timeIntervalSince(first))
+            }
+            return metrics.render(snapshot)
         }
         let separateMetrics = configuration.metricsListen != nil
         let ingress = Ingress(

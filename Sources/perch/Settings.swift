@@ -104,6 +104,8 @@ struct Settings {
         configuration.runtime.whatsappChannelIDs = Set(list(environment["BIRD_WHATSAPP_CHANNELS"]))
         configuration.runtime.handoffPause = .seconds(
             integer(environment, "PERCH_HANDOFF_PAUSE", default: 24 * 3600, in: 60...(30 * 24 * 3600)))
+        configuration.runtime.outbox.retryFor = .seconds(
+            integer(environment, "PERCH_OUTBOX_RETRY_FOR", default: 3600, in: 0...(7 * 24 * 3600)))
         configuration.runtime.assignThroughFeedItems = environment["BIRD_ASSIGN_FEED_ITEMS"] == "true"
         for pair in list(environment["BIRD_TEAM_IDS"]) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -212,6 +214,7 @@ struct Settings {
             ("BIRD_TEAM_IDS", c.runtime.teamIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
             ("BIRD_ASSIGN_FEED_ITEMS", String(c.runtime.assignThroughFeedItems)),
             ("PERCH_HANDOFF_PAUSE", "\(c.runtime.handoffPause.components.seconds)"),
+            ("PERCH_OUTBOX_RETRY_FOR", "\(c.runtime.outbox.retryFor.components.seconds)"),
             ("MESSAGEBIRD_API_URL", c.bird.messageBirdAPIURL),
             ("MESSAGEBIRD_ACCESS_KEY", Self.mask(c.bird.messageBirdAccessKey)),
             ("MESSAGEBIRD_SIGNING_KEY", Self.mask(c.messageBirdSigningKey)),

@@ -100,6 +100,7 @@ public actor MemoryStore: Store {
             }()
         var kept = item
         kept.id = id
+        kept.firstFailedAt = outboxItems[id]?.firstFailedAt ?? item.firstFailedAt
         outboxItems[id] = kept
         return id
     }
