@@ -69,7 +69,9 @@ struct OutboxDeliveryTests {
                         conversation: Self.conversation, message: "m-1", text: "opening hours?", at: clock.iso))
                     == 200)
             await harness.settle()
-            // The first reply still waits in the outbox: the second must not overtake it.
+            // Bird works again, but the first reply still waits in the outbox (not due yet): the second
+            // must not overtake it.
+            harness.bird.outage(for: .zero)
             #expect(
                 try await harness.deliverBird(
                     BirdPayload.contactMessage(
@@ -78,7 +80,6 @@ struct OutboxDeliveryTests {
             await harness.settle()
             #expect(harness.bird.deliveredMessages.isEmpty)
             #expect(try await harness.application.runtime.store.outbox(limit: 10).count == 2)
-            harness.bird.outage(for: .zero)
             clock.advance(by: 11)
             try await Self.waitForDelivered(harness.bird, count: 2)
             let texts = Self.delivered(harness.bird)
