@@ -17,6 +17,8 @@ struct EventProcessor: Sendable {
     let metrics: any MetricsFactory
     /// Events given up on because the store kept failing; the runtime's sweep queues them again.
     var abandoned = AbandonedEvents()
+    /// The platform of Bird channels, for conversation events that name only the channel.
+    var channels: ChannelPlatforms?
 
     func process(_ job: Dispatcher.Job) async {
         let event = job.event
@@ -24,8 +26,13 @@ struct EventProcessor: Sendable {
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
-        let complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
+        var complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
             .complete(event, logger: logger)
+        if complete.generation == .bird, complete.platform == nil, let channel = complete.channelID, let channels,
+            library.flows.limitsChannels
+        {
+            complete.platform = await channels.platform(of: channel, logger: logger)
+        }
         var record: ConversationRecord?
         // References of actions done and not yet recorded: the last ones go into `finish`'s
         // transaction, so a one-reply event makes no write of its own for its reference.

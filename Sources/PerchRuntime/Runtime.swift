@@ -40,9 +40,12 @@ public final class Runtime: EventSink {
         self.logger = logger
         var actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
         actions.now = now
-        self.processor = EventProcessor(
+        var processor = EventProcessor(
             configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger,
             metrics: metrics)
+        processor.channels = ChannelPlatforms(
+            bird: bird, workspaceID: configuration.workspaceID, whatsappChannelIDs: configuration.whatsappChannelIDs)
+        self.processor = processor
         self.outboxRetrier = OutboxRetrier(
             store: store, bird: bird, order: actions.order, schedule: configuration.outbox, now: now, logger: logger)
     }

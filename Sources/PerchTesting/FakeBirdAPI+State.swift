@@ -8,6 +8,8 @@ extension FakeBirdAPI {
     struct State {
         var requests: [Request] = []
         var faults: [Fault] = []
+        /// Platform of each channel the Channels API knows, by channel id (``FakeBirdAPI/addChannel(_:platform:)``).
+        var channels: [String: String] = [:]
         /// Until when message sends are answered 503 (``FakeBirdAPI/outage(for:)``).
         var outageEnd: ContinuousClock.Instant?
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []

@@ -111,6 +111,9 @@ public final class FakeBirdAPI: Sendable {
     /// The next requests get these faults, one each, before normal answers resume.
     public func inject(_ faults: Fault...) { box.state.withLock { $0.faults.append(contentsOf: faults) } }
 
+    /// Adds a channel to the Channels API (`GET /workspaces/{ws}/channels/{id}`), of `platform`.
+    public func addChannel(_ id: String, platform: String) { box.state.withLock { $0.channels[id] = platform } }
+
     /// Answers every message send 503 for `duration` (a Bird outage); `.zero` ends it.
     public func outage(for duration: Duration) {
         box.state.withLock { $0.outageEnd = duration > .zero ? ContinuousClock.now + duration : nil }
