@@ -112,7 +112,9 @@ enum OutboxTable {
         let rows = items.map { item in
             [
                 item.id.map(String.init) ?? "-", item.failedAt.formatted(.iso8601), item.kind,
-                item.conversationID ?? "-", String(item.attempts), String(item.lastError.prefix(100)),
+                item.conversationID ?? "-", String(item.attempts),
+                // A parked item says why Perch stopped retrying it; the others show their last error.
+                String((item.parked.map { "parked: " + $0 } ?? item.lastError).prefix(140)),
             ]
         }
         let widths = (0..<header.count - 1).map { column in
