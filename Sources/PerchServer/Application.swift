@@ -66,7 +66,8 @@ public final class Application: Sendable {
                     flowsVersion: library.flows.version,
                     connectionsAccepted: server?.connectionsAccepted ?? 0,
                     bodiesTooLarge: server?.bodiesTooLarge ?? 0, storeCommits: commits.commits,
-                    storeWrites: commits.writes))
+                    storeWrites: commits.writes, regexTextsTooLong: FlowSet.regexTextsTooLong,
+                    requestsTimedOut: server?.requestsTimedOut ?? 0))
         }
         let separateMetrics = configuration.metricsListen != nil
         let storeProbe = ReadinessProbe(failing: { store.isFailing }, probe: { await store.check() })
