@@ -22,7 +22,8 @@ enum FlowFuzzHarness {
         let text = String(decoding: bytes, as: UTF8.self)
         if flows {
             validate(text)
-            validate("flow: fuzz\nrules:\n  - id: r\n    when: { regex: '\(yamlQuoted(text))' }\n    reply: x\n", with: text)
+            validate(
+                "flow: fuzz\nrules:\n  - id: r\n    when: { regex: '\(yamlQuoted(text))' }\n    reply: x\n", with: text)
         }
         if templates, let template = try? TextTemplate(parsing: text) {
             _ = template.render(event, extra: ["state": text])

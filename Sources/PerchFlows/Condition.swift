@@ -86,7 +86,8 @@ extension Condition {
             case .found: return nil
             case .notFound: return "regex: /\(regex.source)/ does not match the text"
             case .textTooLong:
-                return "regex: /\(regex.source)/ not searched: the text is over \(LinearRegex.maximumTextLength) characters"
+                return "regex: /\(regex.source)/ not searched: the text is over "
+                    + "\(LinearRegex.maximumTextLength) characters"
             }
         case .firstMessage(let wanted):
             if context.input.conversation.isFirstMessage == wanted { return nil }

@@ -151,8 +151,8 @@ extension FlowCompiler {
             if compiled.regex.hasNestedQuantifier {
                 diagnostics.warning(
                     mark,
-                    "regular expression '\(pattern)' nests quantifiers; Perch matches it in linear time, but most "
-                        + "other engines backtrack badly on it", suggestion: "repeat one part only, e.g. '^[\\w\\s]+$'")
+                    "regular expression '\(pattern)' nests quantifiers: Perch matches it in linear time, but most "
+                        + "other engines backtrack badly on it; repeat one part only, as in '^[\\w\\s]+$'")
             }
             return compiled
         } catch {

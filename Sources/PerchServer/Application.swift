@@ -164,7 +164,7 @@ public final class Application: Sendable {
                 logger.warning("sandbox mode: these webhook endpoints accept unsigned requests", metadata: metadata)
             } else if configuration.allowUnsigned {
                 logger.warning(
-                    "PERCH_ALLOW_UNSIGNED is true: these webhook endpoints accept unsigned requests (for local testing only)",
+                    "PERCH_ALLOW_UNSIGNED: these webhook endpoints accept unsigned requests (local testing only)",
                     metadata: metadata)
             } else {
                 logger.error(

@@ -55,7 +55,8 @@ public struct Ingress: Sendable {
         case "/healthz":
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
             if let reason = stall() {
-                return .json(503, bytes: JSONValue.object(["status": .string("stalled"), "error": .string(reason)]).serializedBytes())
+                let body = JSONValue.object(["status": .string("stalled"), "error": .string(reason)])
+                return .json(503, bytes: body.serializedBytes())
             }
             return .json(200, #"{"status":"ok"}"#)
         case "/readyz":
@@ -122,7 +123,8 @@ public struct Ingress: Sendable {
             return Self.problem(400, error.description)
         }
         if let problem = EventIDCheck.problem(in: event) {
-            logger.warning("webhook refused", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(problem)"])
+            logger.warning(
+                "webhook refused", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(problem)"])
             rejected("malformed")
             return Self.problem(400, problem)
         }
@@ -169,7 +171,8 @@ public struct Ingress: Sendable {
             }
         } else if !request.isFromLoopback {
             // Traces hold customers' texts and attributes: without a token, only this host may read them.
-            return Self.problem(403, "explain answers only this host while PERCH_ADMIN_TOKEN is unset; set it to ask remotely")
+            return Self.problem(
+                403, "explain answers only this host while PERCH_ADMIN_TOKEN is unset; set it to ask remotely")
         }
         let id = String(request.path.dropFirst("/explain/".count)).removingPercentEncoding ?? ""
         guard !id.isEmpty, let trace = await traces(id) else {

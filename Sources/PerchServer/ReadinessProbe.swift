@@ -30,7 +30,8 @@ final class ReadinessProbe: Sendable {
         self.probe = probe
     }
 
-    /// The store's problem as its class only (`store: disk full`): the message names the file, which strangers need not learn, or nil.
+    /// The store's problem as its class only (`store: disk full`), or nil: the full message names
+    /// the file, which strangers need not learn (the log has it).
     func storeProblem() async -> String? {
         let now = ContinuousClock.now
         let failingNow = failing()

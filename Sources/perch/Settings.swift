@@ -77,7 +77,9 @@ struct Settings {
         configuration.runtime.queueLimit = integer(environment, "PERCH_QUEUE_LIMIT", default: 10_000, in: 1...10_000_000)
         configuration.adminToken = environment["PERCH_ADMIN_TOKEN"]
         if let text = environment["PERCH_ALLOW_UNSIGNED"] {
-            if let allow = Bool(text) { configuration.allowUnsigned = allow } else {
+            if let allow = Bool(text) {
+                configuration.allowUnsigned = allow
+            } else {
                 problem("PERCH_ALLOW_UNSIGNED", "'\(text)' is not true or false")
             }
         }

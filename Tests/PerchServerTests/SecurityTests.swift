@@ -116,7 +116,8 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let flow = try directory.write(
-            "words.yaml", "flow: words\nrules:\n  - id: only-words\n    when: { regex: \"^(\\\\w+\\\\s?)+$\" }\n    reply: ok\n")
+            "words.yaml",
+            "flow: words\nrules:\n  - id: only-words\n    when: { regex: \"^(\\\\w+\\\\s?)+$\" }\n    reply: ok\n")
         let harness = try await Harness.start { $0.flowsPaths = [flow] }
         try await harness.run { harness in
             let hostile = String(repeating: "a", count: 34) + "!"
@@ -124,7 +125,8 @@ import Testing
             for index in 0..<2 {
                 let response = try await harness.post(
                     "/webhooks/messagebird",
-                    json: SeedPayloads.messageCreated(text: hostile, conversationID: "c\(index)", messageID: "m\(index)"))
+                    json: SeedPayloads.messageCreated(
+                        text: hostile, conversationID: "c\(index)", messageID: "m\(index)"))
                 #expect(response.status == 200)
                 keys.append((try JSONValue(parsing: response.body))["event"]?.stringValue ?? "")
             }

@@ -104,7 +104,8 @@ extension BirdRequest {
             if !change.attributes.isEmpty { body["attributes"] = .object(change.attributes) }
             guard !body.isEmpty else { return nil }
             return BirdRequest(
-                generation: .bird, method: "PATCH", path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))",
+                generation: .bird, method: "PATCH",
+                path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))",
                 body: .object(body), endpoint: "update_conversation")
         case .messagebird:
             guard let status = change.status else { return nil }
@@ -139,7 +140,8 @@ extension BirdRequest {
         if let teamID { body["teamId"] = .string(teamID) }
         if let agentID { body["agentId"] = .string(agentID) }
         return BirdRequest(
-            generation: .bird, method: "PATCH", path: "/workspaces/\(segment(workspaceID))/feeds/\(segment(feedID))/items/\(segment(itemID))",
+            generation: .bird, method: "PATCH",
+            path: "/workspaces/\(segment(workspaceID))/feeds/\(segment(feedID))/items/\(segment(itemID))",
             body: .object(body), endpoint: "assign_feed_item")
     }
 }

@@ -65,7 +65,8 @@ extension BirdRequest {
         ]
         if let messageID { body["replyTo"] = .object(["id": .string(messageID), "type": .string("message")]) }
         return BirdRequest(
-            generation: .bird, method: "POST", path: "/workspaces/\(segment(workspaceID))/channels/\(segment(channelID))/messages",
+            generation: .bird, method: "POST",
+            path: "/workspaces/\(segment(workspaceID))/channels/\(segment(channelID))/messages",
             body: .object(body), endpoint: "send_channel_message")
     }
 }

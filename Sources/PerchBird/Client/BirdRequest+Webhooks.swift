@@ -81,6 +81,7 @@ extension BirdRequest {
 
     /// Legacy: deletes one webhook.
     public static func deleteWebhook(_ id: String) -> BirdRequest {
-        BirdRequest(generation: .messagebird, method: "DELETE", path: "/webhooks/\(segment(id))", endpoint: "delete_webhook")
+        BirdRequest(
+            generation: .messagebird, method: "DELETE", path: "/webhooks/\(segment(id))", endpoint: "delete_webhook")
     }
 }
