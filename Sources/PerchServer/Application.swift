@@ -72,7 +72,8 @@ public final class Application: Sendable {
         let separateMetrics = configuration.metricsListen != nil
         let storeProbe = ReadinessProbe(failing: { store.isFailing }, probe: { await store.check() })
         let dispatcher = runtime.dispatcher
-        let stallWatch = StallWatch(timeout: configuration.stallTimeout) { (dispatcher.depth, dispatcher.completed) }
+        let stallWatch = StallWatch(
+            timeout: configuration.stallTimeout, progress: { (dispatcher.depth, dispatcher.completed) }, now: now)
         let ingress = Ingress(
             sink: runtime,
             verifier: SignatureVerifier(

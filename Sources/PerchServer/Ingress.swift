@@ -169,8 +169,11 @@ public struct Ingress: Sendable {
             guard Self.constantTimeEqual(given, "Bearer " + adminToken) else {
                 return Self.problem(401, "explain needs the admin token: Authorization: Bearer $PERCH_ADMIN_TOKEN")
             }
-        } else if !request.isFromLoopback {
-            // Traces hold customers' texts and attributes: without a token, only this host may read them.
+        } else if !request.isFromLoopback || request.headers.contains("x-forwarded-for")
+            || request.headers.contains("forwarded")
+        {
+            // Traces hold customers' texts and attributes: without a token, only this host may read
+            // them. A proxy on this host relays strangers, and says so in its forwarding headers.
             return Self.problem(
                 403, "explain answers only this host while PERCH_ADMIN_TOKEN is unset; set it to ask remotely")
         }

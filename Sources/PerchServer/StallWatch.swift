@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Tells `/healthz` when the runtime is stuck: events are queued and none has finished for
@@ -9,21 +10,21 @@ import Synchronization
 final class StallWatch: Sendable {
     private struct Sample {
         var completed: Int
-        var since: ContinuousClock.Instant
+        var since: Date
     }
 
     private let last = Mutex<Sample?>(nil)
     private let timeout: Duration
     private let progress: @Sendable () -> (queued: Int, completed: Int)
-    private let now: @Sendable () -> ContinuousClock.Instant
+    private let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - timeout: how long queued work may go without any event finishing (`PERCH_STALL_TIMEOUT`).
     ///   - progress: events queued or running now, and events finished since start.
-    ///   - now: the clock.
+    ///   - now: the application's clock (tests inject one).
     init(
         timeout: Duration, progress: @escaping @Sendable () -> (queued: Int, completed: Int),
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
+        now: @escaping @Sendable () -> Date
     ) {
         self.timeout = timeout
         self.progress = progress
@@ -34,7 +35,7 @@ final class StallWatch: Sendable {
     func problem() -> String? {
         let (queued, completed) = progress()
         let instant = now()
-        let waited = last.withLock { last -> Duration? in
+        let waited = last.withLock { last -> TimeInterval? in
             guard queued > 0 else {
                 last = nil
                 return nil
@@ -43,10 +44,11 @@ final class StallWatch: Sendable {
                 last = Sample(completed: completed, since: instant)
                 return nil
             }
-            return instant - sample.since
+            return instant.timeIntervalSince(sample.since)
         }
-        guard let waited, waited >= timeout else { return nil }
-        return "\(queued) events queued and none finished for \(waited.components.seconds) s "
+        let limit = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        guard let waited, waited >= limit else { return nil }
+        return "\(queued) events queued and none finished for \(Int(waited)) s "
             + "(PERCH_STALL_TIMEOUT is \(timeout.components.seconds) s)"
     }
 }

@@ -150,7 +150,8 @@ import Testing
     /// Work queued and nothing finishing (here: Bird never answers) fails `/healthz`, so that an
     /// orchestrator restarts the process.
     @Test func healthFailsWhenQueuedWorkMakesNoProgress() async throws {
-        let harness = try await Harness.start { $0.stallTimeout = .milliseconds(1) }
+        let clock = TestClock(Date())
+        let harness = try await Harness.start(clock: clock) { $0.stallTimeout = .seconds(60) }
         harness.bird.inject(.hang)
         try await harness.run { harness in
             let healthy = try await harness.client.execute(ClientRequest(url: harness.baseURL + "/healthz"))
@@ -159,8 +160,10 @@ import Testing
                 "/webhooks/messagebird", json: SeedPayloads.messageCreated(text: "testing stall"))
             #expect(posted.status == 200)
             _ = try await harness.bird.waitForRequests(count: 1)
-            // The first look sees the queued event; the next, a moment later, sees that none finished.
-            _ = try await harness.client.execute(ClientRequest(url: harness.baseURL + "/healthz"))
+            // The first look sees the queued event; the next, a minute later, sees that none finished.
+            let first = try await harness.client.execute(ClientRequest(url: harness.baseURL + "/healthz"))
+            #expect(first.status == 200)
+            clock.advance(by: 61)
             let stalled = try await harness.client.execute(ClientRequest(url: harness.baseURL + "/healthz"))
             #expect(stalled.status == 503)
             #expect(Self.error(stalled).contains("PERCH_STALL_TIMEOUT"))
@@ -193,6 +196,18 @@ import Testing
             #expect(remote == 403)
             let local = try await harness.client.execute(ClientRequest(url: harness.baseURL + "/explain/\(key)"))
             #expect(local.status != 403)
+        }
+    }
+
+    /// A proxy on the same host connects from loopback for everyone: its forwarding header counts.
+    @Test func explainWithoutATokenRefusesWhatALocalProxyRelays() async throws {
+        let harness = try await Harness.start()
+        try await harness.run { harness in
+            let posted = try await harness.post("/webhooks/messagebird", json: SeedPayloads.messageCreated())
+            let key = (try JSONValue(parsing: posted.body))["event"]?.stringValue ?? ""
+            let relayed = try await harness.client.execute(
+                ClientRequest(url: harness.baseURL + "/explain/\(key)", headers: [("X-Forwarded-For", "203.0.113.9")]))
+            #expect(relayed.status == 403)
         }
     }
 
