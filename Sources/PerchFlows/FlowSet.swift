@@ -205,3 +205,8 @@ public struct FlowSet: Sendable {
         return decision
     }
 }
+
+extension FlowSet {
+    /// Texts that regex rules did not search because they were over the length limit, since start.
+    public static var regexTextsTooLong: Int { RegexBox.textsTooLong.load(ordering: .relaxed) }
+}

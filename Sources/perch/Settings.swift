@@ -76,6 +76,17 @@ struct Settings {
         configuration.connectionLimit = integer(environment, "PERCH_MAX_CONNECTIONS", default: 1024, in: 1...100_000)
         configuration.runtime.queueLimit = integer(environment, "PERCH_QUEUE_LIMIT", default: 10_000, in: 1...10_000_000)
         configuration.adminToken = environment["PERCH_ADMIN_TOKEN"]
+        if let text = environment["PERCH_ALLOW_UNSIGNED"] {
+            if let allow = Bool(text) {
+                configuration.allowUnsigned = allow
+            } else {
+                problem("PERCH_ALLOW_UNSIGNED", "'\(text)' is not true or false")
+            }
+        }
+        configuration.stallTimeout = .seconds(integer(environment, "PERCH_STALL_TIMEOUT", default: 300, in: 5...86_400))
+        configuration.connectionsPerClient = integer(
+            environment, "PERCH_MAX_CONNECTIONS_PER_CLIENT", default: 64, in: 0...100_000)
+        configuration.requestTimeoutSeconds = integer(environment, "PERCH_REQUEST_TIMEOUT", default: 30, in: 1...3600)
         configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
         configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]
         configuration.bird = BirdConfiguration(
@@ -96,7 +107,7 @@ struct Settings {
                     interval: interval, generation: workspace.isEmpty ? .messagebird : .bird, workspaceID: workspace,
                     channelID: environment["BIRD_CHANNEL_ID"])
             } else {
-                problem("PERCH_POLL", "'\(text)' is not an interval (for example 30s or 2m)")
+                problem("PERCH_POLL", "'\(text)' is not an interval from 1ms to 24h (for example 30s or 2m)")
             }
         }
         configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
@@ -201,6 +212,10 @@ struct Settings {
             ("PERCH_LOG_FORMAT", logFormat.rawValue),
             ("PERCH_LOG_LEVEL", logLevel.rawValue),
             ("PERCH_ADMIN_TOKEN", Self.mask(c.adminToken)),
+            ("PERCH_ALLOW_UNSIGNED", String(c.allowUnsigned)),
+            ("PERCH_STALL_TIMEOUT", "\(c.stallTimeout.components.seconds)"),
+            ("PERCH_MAX_CONNECTIONS_PER_CLIENT", String(c.connectionsPerClient)),
+            ("PERCH_REQUEST_TIMEOUT", String(c.requestTimeoutSeconds)),
             ("BIRD_API_URL", c.bird.birdAPIURL),
             ("BIRD_ACCESS_KEY", Self.mask(c.bird.birdAccessKey)),
             ("BIRD_WORKSPACE_ID", c.bird.workspaceID ?? "(unset)"),

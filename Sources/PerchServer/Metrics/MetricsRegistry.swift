@@ -39,6 +39,10 @@ public final class MetricsRegistry: Sendable {
         public var outboxOldestAgeSeconds: Double = 0
         /// Outbox items parked for an operator.
         public var outboxParked = 0
+        /// Texts a regex rule did not search because they were too long (the rule did not match).
+        public var regexTextsTooLong = 0
+        /// Connections cut because their request did not arrive whole within `PERCH_REQUEST_TIMEOUT`.
+        public var requestsTimedOut = 0
     }
 
     /// The registry as Prometheus text, with the scrape-time values filled in.
@@ -60,6 +64,12 @@ public final class MetricsRegistry: Sendable {
         gauge("perch_http_connections_accepted", "TCP connections accepted by the webhook server since start.")
             .set(Int64(snapshot.connectionsAccepted))
         total("perch_store_commits_total", "Transactions the store committed.", snapshot.storeCommits)
+        total(
+            "perch_regex_texts_too_long_total", "Texts not searched by regex rules because they were too long.",
+            snapshot.regexTextsTooLong)
+        total(
+            "perch_http_requests_timed_out_total", "Connections cut because a request did not arrive whole in time.",
+            snapshot.requestsTimedOut)
         total("perch_store_writes_total", "Writes those transactions carried (divide by commits for the group size).", snapshot.storeWrites)
         flowsInfo.withLock { info in
             guard info?.version != snapshot.flowsVersion else { return }

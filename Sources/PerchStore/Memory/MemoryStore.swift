@@ -110,6 +110,11 @@ public actor MemoryStore: Store {
         return outboxItems.values.sorted { $0.id! < $1.id! }.prefix(max(0, limit)).map { $0 }
     }
 
+    public func outboxCount() throws(StoreError) -> Int {
+        try ensureOpen()
+        return outboxItems.count
+    }
+
     public func removeFromOutbox(id: Int64) throws(StoreError) {
         try ensureOpen()
         outboxItems[id] = nil

@@ -202,6 +202,10 @@ extension SQLiteStore {
         }
     }
 
+    public func outboxCount() async throws(StoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    }
+
     public func removeFromOutbox(id: Int64) async throws(StoreError) {
         try await write { db in
             try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
