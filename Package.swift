@@ -99,7 +99,8 @@ let package = Package(
         .executableTarget(
             name: "MatchingBench", dependencies: ["PerchFlows", "PerchEvents"], path: "Benchmarks/matching/Sources"),
         // libFuzzer target for the decoders and signature schemes: `Fuzz/run [SECONDS]`.
-        .executableTarget(name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird"], path: "Fuzz/Sources"),
+        .executableTarget(
+            name: "PerchFuzz", dependencies: ["PerchEvents", "PerchBird", "PerchFlows"], path: "Fuzz/Sources"),
 
         // One test target per library target.
         .testTarget(name: "MicroHTTPTests", dependencies: ["MicroHTTP", "PerchTesting"]),

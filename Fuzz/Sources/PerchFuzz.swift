@@ -2,6 +2,20 @@ import Foundation
 import PerchBird
 import PerchEvents
 
+/// Which harnesses an input goes to: `PERCH_FUZZ_MODE` is `webhooks`, `flows`, `templates` or
+/// `all` (the default), so that a run can spend all its time on one surface.
+enum FuzzMode {
+    static let selected = ProcessInfo.processInfo.environment["PERCH_FUZZ_MODE"] ?? "all"
+    static let webhooks = selected == "all" || selected == "webhooks"
+    static let flows = selected == "all" || selected == "flows"
+    static let templates = selected == "all" || selected == "templates"
+
+    static func run(_ bytes: [UInt8]) {
+        if webhooks { FuzzHarness.run(bytes) }
+        if flows || templates { FlowFuzzHarness.run(bytes, flows: flows, templates: templates) }
+    }
+}
+
 /// Feeds one input to every decoder and signature scheme; a crash or a sanitizer report is a bug.
 ///
 /// The same bytes are read as each webhook body, as a `MessageBird-Signature-JWT` token, and as
@@ -70,7 +84,7 @@ enum FuzzHarness {
     /// libFuzzer's entry point for one input (built with `-sanitize=fuzzer` by `Fuzz/run`).
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-        FuzzHarness.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+        FuzzMode.run(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
         return 0
     }
 
@@ -101,7 +115,7 @@ struct PerchFuzz {
                 let files =
                     (try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? [url]
                 for file in files {
-                    FuzzHarness.run(try [UInt8](Data(contentsOf: file)))
+                    FuzzMode.run(try [UInt8](Data(contentsOf: file)))
                 }
                 print("replayed \(files.count) input(s) from \(path)")
             }

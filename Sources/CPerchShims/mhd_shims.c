@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -27,10 +28,18 @@ unsigned int perch_mhd_current_connections(struct MHD_Daemon *daemon) {
 
 struct MHD_Daemon *perch_mhd_start_server(unsigned int flags, const struct perch_mhd_server_options *o) {
     /* A pool size of 0 or 1 would be rejected or pointless: leave the option out then. */
-    struct MHD_OptionItem pool[2] = {
-        {o->thread_pool_size > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, o->thread_pool_size, NULL},
+    struct MHD_OptionItem pool[3] = {
+        {o->per_ip_connection_limit > 0 ? MHD_OPTION_PER_IP_CONNECTION_LIMIT : MHD_OPTION_END,
+         o->per_ip_connection_limit, NULL},
+        {MHD_OPTION_END, 0, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
+    /* Options are read up to the first MHD_OPTION_END, so the present ones come first. */
+    int next = o->per_ip_connection_limit > 0 ? 1 : 0;
+    if (o->thread_pool_size > 1) {
+        pool[next].option = MHD_OPTION_THREAD_POOL_SIZE;
+        pool[next].value = o->thread_pool_size;
+    }
     return MHD_start_daemon(flags, 0, NULL, NULL, o->access_handler, o->cls,
                             MHD_OPTION_LISTEN_SOCKET, (MHD_socket)o->listen_fd,
                             MHD_OPTION_URI_LOG_CALLBACK, o->uri_log, o->cls,
@@ -96,4 +105,33 @@ void perch_listen_refuse(int fd) {
 
 void perch_close(int fd) {
     (void)close(fd);
+}
+
+int perch_mhd_connection_fd(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : (int)info->connect_fd;
+}
+
+int perch_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t size) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (info == NULL || info->client_addr == NULL || size == 0) return -1;
+    const struct sockaddr *address = info->client_addr;
+    const void *raw = NULL;
+    if (address->sa_family == AF_INET) {
+        raw = &((const struct sockaddr_in *)address)->sin_addr;
+    } else if (address->sa_family == AF_INET6) {
+        raw = &((const struct sockaddr_in6 *)address)->sin6_addr;
+    } else {
+        return -1;
+    }
+    return inet_ntop(address->sa_family, raw, buffer, (socklen_t)size) == NULL ? -1 : 0;
+}
+
+void perch_shutdown(int fd) {
+    if (fd >= 0) (void)shutdown(fd, SHUT_RDWR);
+}
+
+void *perch_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
 }

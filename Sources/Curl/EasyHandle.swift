@@ -63,7 +63,21 @@ final class EasyHandle {
         try set(CURLOPT_WRITEDATA, pointer: nil)
         try set(CURLOPT_HEADERDATA, pointer: nil)
         try set(CURLOPT_HTTPHEADER, pointer: nil)
+        if heldBodySize != nil {
+            // libcurl keeps its copy of the last body (COPYPOSTFIELDS) until told otherwise: a
+            // customer's message would stay in an idle handle's memory. POSTFIELDS frees that
+            // copy; the next request's `configure` sets the method again.
+            try set(CURLOPT_POSTFIELDSIZE_LARGE, offset: -1)
+            try set(CURLOPT_POSTFIELDS, pointer: nil)
+            heldBodySize = nil
+        }
     }
+
+    /// The size of the body libcurl holds a copy of for this handle; nil when it holds none.
+    private(set) var heldBodySize: Int?
+
+    /// Records that libcurl now holds a copy of a body of `size` bytes.
+    func holdsBody(size: Int) { heldBodySize = size }
 
     /// Forgets the error text of an earlier transfer on this handle.
     func clearError() {

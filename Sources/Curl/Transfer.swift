@@ -114,6 +114,7 @@ final class Transfer {
             throw HTTPClientError.transferFailed.with(
                 message: "libcurl could not copy the request body: \(String(cString: curl_easy_strerror(code)))")
         }
+        easy.holdsBody(size: body.count)
     }
 
     /// Rejects what libcurl would send malformed or what would inject extra header lines.

@@ -17,6 +17,8 @@ public final class HTTPServer: Sendable {
         let core: Unmanaged<ServerCore>
         /// Runs `core.deadlines` until shutdown stops it.
         let deadlineKeeper: Task<Void, Never>
+        /// Runs `core.requestDeadlines`, when there are any.
+        let requestKeeper: Task<Void, Never>?
     }
 
     private enum Lifecycle {
@@ -47,6 +49,9 @@ public final class HTTPServer: Sendable {
     public var connectionsAccepted: Int { core.connectionsAccepted.load(ordering: .relaxed) }
     /// Requests answered 413 (body over `maxBodySize`) since start; the handler never saw them.
     public var bodiesTooLarge: Int { core.bodiesTooLarge.load(ordering: .relaxed) }
+
+    /// Connections cut because their request was not complete within `requestTimeoutSeconds`.
+    public var requestsTimedOut: Int { core.requestsTimedOut.load(ordering: .relaxed) }
 
     /// TCP connections open now.
     public var connectionsOpen: Int { core.connectionsOpen.load(ordering: .relaxed) }
@@ -84,6 +89,7 @@ public final class HTTPServer: Sendable {
                 thread_pool_size: UInt32(configuration.threads),
                 connection_limit: UInt32(configuration.connectionLimit),
                 connection_timeout: UInt32(configuration.idleTimeoutSeconds),
+                per_ip_connection_limit: UInt32(clamping: configuration.connectionsPerClient),
                 listen_fd: descriptor)
             let flags =
                 MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
@@ -101,7 +107,9 @@ public final class HTTPServer: Sendable {
             boundPort.store(port, ordering: .releasing)
             let deadlines = core.deadlines
             let keeper = Task { await deadlines.run() }
-            state = .running(Daemon(raw: daemon, core: retainedCore, deadlineKeeper: keeper))
+            let requestKeeper = core.requestDeadlines.map { requests in Task { await requests.run() } }
+            state = .running(
+                Daemon(raw: daemon, core: retainedCore, deadlineKeeper: keeper, requestKeeper: requestKeeper))
         }
     }
 
@@ -136,6 +144,9 @@ public final class HTTPServer: Sendable {
         core.deadlines.stop()
         daemon.deadlineKeeper.cancel()
         await daemon.deadlineKeeper.value
+        core.requestDeadlines?.stop()
+        daemon.requestKeeper?.cancel()
+        await daemon.requestKeeper?.value
         // Blocks this thread while it joins libmicrohttpd's threads; they have no request left and
         // only close idle connections, so this takes milliseconds, once per server.
         MHD_stop_daemon(daemon.raw)
@@ -171,6 +182,8 @@ public final class HTTPServer: Sendable {
         try require(configuration.maxBodySize >= 0, "maxBodySize must not be negative")
         try require(configuration.connectionLimit >= 1, "connectionLimit must be at least 1")
         try require(configuration.idleTimeoutSeconds >= 0, "idleTimeoutSeconds must not be negative")
+        try require(configuration.connectionsPerClient >= 0, "connectionsPerClient must not be negative")
+        try require(configuration.requestTimeoutSeconds >= 0, "requestTimeoutSeconds must not be negative")
         try require((1...256).contains(configuration.threads), "threads must be in 1...256")
         try require(configuration.handlerTimeoutSeconds >= 1, "handlerTimeoutSeconds must be at least 1")
         try require(!configuration.host.utf8.contains(0), "host must not contain NUL")

@@ -10,6 +10,11 @@ public struct HTTPServerConfiguration: Sendable {
     public var connectionLimit: Int
     /// Seconds a connection may stay idle (or stall mid-request) before it is closed.
     public var idleTimeoutSeconds: Int
+    /// Connections one client address may hold open at once; 0 means no limit.
+    public var connectionsPerClient: Int = 0
+    /// Seconds a client has to send a whole request (from the connection's start or its previous
+    /// response until the handler starts), however slowly it trickles; 0 means no such deadline.
+    public var requestTimeoutSeconds: Int = 0
     /// libmicrohttpd worker threads.
     public var threads: Int
     /// Seconds a handler may take before the server answers 503 in its place (a suspended

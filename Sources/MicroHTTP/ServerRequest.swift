@@ -13,10 +13,16 @@ public struct ServerRequest: Sendable {
     public var headers: HTTPHeaders
     /// The request body (empty when none).
     public var body: [UInt8]
+    /// The client's numeric IP address, as the socket saw it (a proxy's, behind one); nil when unknown.
+    public var remoteAddress: String?
 
     /// Creates a request; `path` and `query` are split from `target` at the first `?`.
-    public init(method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(
+        method: String, target: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+        remoteAddress: String? = nil
+    ) {
         self.method = method
+        self.remoteAddress = remoteAddress
         self.target = target
         if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = String(target[..<mark])
@@ -27,6 +33,12 @@ public struct ServerRequest: Sendable {
         }
         self.headers = headers
         self.body = body
+    }
+
+    /// Whether the client is on this host (an IPv4 or IPv6 loopback address).
+    public var isFromLoopback: Bool {
+        guard let remoteAddress else { return false }
+        return remoteAddress.hasPrefix("127.") || remoteAddress == "::1" || remoteAddress.hasPrefix("::ffff:127.")
     }
 
     /// The query's `name=value` pairs, percent-decoded (`+` as space), in received order.

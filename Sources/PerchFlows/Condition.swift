@@ -82,7 +82,13 @@ extension Condition {
             return "text: the message is not " + texts.map { "'\($0)'" }.joined(separator: " or ")
         case .regex(let regex):
             guard let text = event.text else { return "regex: the event has no text" }
-            return regex.matches(text) ? nil : "regex: /\(regex.source)/ does not match the text"
+            switch regex.search(text) {
+            case .found: return nil
+            case .notFound: return "regex: /\(regex.source)/ does not match the text"
+            case .textTooLong:
+                return "regex: /\(regex.source)/ not searched: the text is over "
+                    + "\(LinearRegex.maximumTextLength) characters"
+            }
         case .firstMessage(let wanted):
             if context.input.conversation.isFirstMessage == wanted { return nil }
             return wanted ? "first_message: an earlier message was seen" : "first_message: this is the first message"

@@ -7,6 +7,12 @@ public struct Decision: Sendable {
     /// Rules the index ruled out without evaluating them (wrong event kind or channel, or none of
     /// their keywords in the text). `FlowSet.explain` evaluates them all instead.
     public var notConsidered: Int
+    /// Why each rule the index ruled out does not match (its first failing condition), worked out only
+    /// when asked: the decision itself never evaluates them. At most ``ruledOutExplained`` rules.
+    var explainRuledOut: (@Sendable () -> [RuleTrace])?
+
+    /// The most rules ruled out by the index that an explanation names one by one.
+    public static let ruledOutExplained = 100
 
     public init(fired: [FiredRule] = [], trace: [RuleTrace] = [], notConsidered: Int = 0) {
         self.fired = fired
@@ -14,11 +20,19 @@ public struct Decision: Sendable {
         self.notConsidered = notConsidered
     }
 
-    /// The trace as readable lines: one per rule, then a summary.
+    /// The rules the index ruled out, each with the condition that fails for this event.
+    public var ruledOut: [RuleTrace] { explainRuledOut?() ?? [] }
+
+    /// The trace as readable lines: one per rule (also those the index ruled out), then a summary.
     public var explanation: String {
         var lines = trace.map(\.description)
         if notConsidered > 0 {
-            lines.append("(\(notConsidered) other rule\(notConsidered == 1 ? "" : "s") could not match this event)")
+            let named = ruledOut
+            lines += named.map(\.description)
+            let rest = notConsidered - named.count
+            if rest > 0 {
+                lines.append("(\(rest) more rule\(rest == 1 ? "" : "s") ruled out: event, channel or keywords do not fit)")
+            }
         }
         if fired.isEmpty {
             lines.append("no rule fired")

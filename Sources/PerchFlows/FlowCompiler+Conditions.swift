@@ -147,7 +147,14 @@ extension FlowCompiler {
 
     mutating func regex(_ pattern: String, at mark: Mark) -> RegexBox? {
         do {
-            return try RegexBox(pattern)
+            let compiled = try RegexBox(pattern)
+            if compiled.regex.hasNestedQuantifier {
+                diagnostics.warning(
+                    mark,
+                    "regular expression '\(pattern)' nests quantifiers: Perch matches it in linear time, but most "
+                        + "other engines backtrack badly on it; repeat one part only, as in '^[\\w\\s]+$'")
+            }
+            return compiled
         } catch {
             diagnostics.error(mark, "bad regular expression '\(pattern)': \(error)")
             return nil

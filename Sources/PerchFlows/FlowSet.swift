@@ -112,7 +112,37 @@ public struct FlowSet: Sendable {
         let candidates = index.candidates(for: input.event, normalized: nil)
         var decision = evaluate(candidates.ordinals, input: input, normalized: candidates.normalized)
         decision.notConsidered = rules.count - decision.trace.count
+        if decision.notConsidered > 0 {
+            let rules = self.rules
+            let considered = candidates.ordinals
+            let normalized = candidates.normalized
+            decision.explainRuledOut = {
+                Self.ruledOut(rules: rules, considered: considered, input: input, normalized: normalized)
+            }
+        }
         return decision
+    }
+
+    /// The first failing condition of each rule not in `considered` (sorted ordinals), in rule order.
+    private static func ruledOut(rules: [Rule], considered: [Int], input: MatchInput, normalized: NormalizedText?)
+        -> [RuleTrace]
+    {
+        let context = EvaluationContext(input: input, normalized: normalized)
+        var traces: [RuleTrace] = []
+        var next = considered.startIndex
+        for (ordinal, rule) in rules.enumerated() {
+            while next < considered.endIndex, considered[next] < ordinal { next += 1 }
+            if next < considered.endIndex, considered[next] == ordinal { continue }
+            guard traces.count < Decision.ruledOutExplained else { break }
+            let reason =
+                rule.alreadyDecidedSkip(input) ?? rule.failure(context)
+                ?? "ruled out by the index (its keywords are not in the text)"
+            traces.append(
+                RuleTrace(
+                    flowID: rule.flowID, ruleID: rule.id, outcome: .notMatched(reason), file: rule.file,
+                    line: rule.mark.line))
+        }
+        return traces
     }
 
     /// Like `decide`, but tries every rule of the set, so the trace says why each one did not fire.
@@ -125,7 +155,7 @@ public struct FlowSet: Sendable {
         var context = EvaluationContext(input: input)
         var fired: [String] = []
         for rule in rules {
-            if rule.holds(context), rule.safetySkip(input) == nil {
+            if rule.alreadyDecidedSkip(input) == nil, rule.holds(context), rule.safetySkip(input) == nil {
                 fired.append(rule.key)
                 context.anyFired = true
                 if !rule.continues || rule.actions.contains(where: { if case .stop = $0 { true } else { false } }) {
@@ -151,6 +181,10 @@ public struct FlowSet: Sendable {
                 trace(.skipped("\(winner) fired first"))
                 continue
             }
+            if let reason = rule.alreadyDecidedSkip(input) {
+                trace(.notMatched(reason))
+                continue
+            }
             if !rule.holds(context) {
                 trace(.notMatched(rule.failure(context) ?? "a condition did not hold"))
                 continue
@@ -170,4 +204,9 @@ public struct FlowSet: Sendable {
         }
         return decision
     }
+}
+
+extension FlowSet {
+    /// Texts that regex rules did not search because they were over the length limit, since start.
+    public static var regexTextsTooLong: Int { RegexBox.textsTooLong.load(ordering: .relaxed) }
 }

@@ -47,9 +47,12 @@ public struct FlowSource: Sendable, Hashable {
         return (sources, problems)
     }
 
+    /// A `.yaml`/`.yml` file, none of whose path components (below the directory searched) is
+    /// hidden: editors' swap files are, and so is a Kubernetes ConfigMap mount's `..data`
+    /// directory, which holds a second copy of every file.
     static func isFlowFile(_ path: String) -> Bool {
         (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
-            && !(path.split(separator: "/").last?.hasPrefix(".") ?? false)
+            && !path.split(separator: "/").contains { $0.hasPrefix(".") }
     }
 
     private static func problem(_ path: String, _ message: String) -> Diagnostic {

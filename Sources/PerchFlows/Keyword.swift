@@ -1,3 +1,4 @@
+import Synchronization
 import YAML
 
 /// One keyword of a rule, normalized once when the flow loads.
@@ -70,16 +71,27 @@ struct KeywordCondition: Sendable {
     }
 }
 
-struct RegexBox: @unchecked Sendable {
+/// A compiled `regex` (condition or keyword), searched in linear time.
+struct RegexBox: Sendable {
     let source: String
-    let regex: Regex<AnyRegexOutput>
+    let regex: LinearRegex
 
-    init(_ source: String) throws {
+    init(_ source: String) throws(LinearRegex.SyntaxError) {
         self.source = source
-        regex = try Regex(source).ignoresCase()
+        regex = try LinearRegex(source)
     }
 
     func matches(_ text: String) -> Bool {
-        (try? regex.firstMatch(in: text)) != nil
+        search(text) == .found
     }
+
+    /// Searches `text`; a text too long to search counts (and is counted) as no match.
+    func search(_ text: String) -> LinearRegex.Outcome {
+        let outcome = regex.search(text)
+        if outcome == .textTooLong { RegexBox.textsTooLong.add(1, ordering: .relaxed) }
+        return outcome
+    }
+
+    /// Texts not searched because they were over ``LinearRegex/maximumTextLength``, for `/metrics`.
+    static let textsTooLong = Atomic<Int>(0)
 }

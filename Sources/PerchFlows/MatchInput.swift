@@ -23,10 +23,18 @@ public struct ConversationSnapshot: Sendable, Hashable {
     public var isFirstMessage: Bool
     /// When each rule last fired here, keyed `"<flow>/<rule>"`: for `cooldown` and `once_per_conversation`.
     public var ruleLastFired: [String: Date]
+    /// The event's customer message was already decided on when an earlier event brought it (legacy
+    /// `message.created` before `message.updated`, a second `conversation.updated`): only rules that
+    /// name this event explicitly see it again.
+    public var messageAlreadyDecided: Bool
 
-    public init(state: String? = nil, isFirstMessage: Bool = true, ruleLastFired: [String: Date] = [:]) {
+    public init(
+        state: String? = nil, isFirstMessage: Bool = true, ruleLastFired: [String: Date] = [:],
+        messageAlreadyDecided: Bool = false
+    ) {
         self.state = state
         self.isFirstMessage = isFirstMessage
         self.ruleLastFired = ruleLastFired
+        self.messageAlreadyDecided = messageAlreadyDecided
     }
 }

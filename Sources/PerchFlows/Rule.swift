@@ -43,6 +43,23 @@ struct Rule: Sendable {
         return nil
     }
 
+    /// Whether the rule names the event `name` explicitly (`event: message.updated`), not only its kind.
+    func namesEvent(_ name: String) -> Bool {
+        conditions.contains { condition in
+            if case .event(_, let names, _) = condition { return names.contains(name) }
+            return false
+        }
+    }
+
+    /// Why the rule does not see an event whose customer message an earlier event already brought, or
+    /// nil when it does (it names this event explicitly, or the message is new).
+    func alreadyDecidedSkip(_ input: MatchInput) -> String? {
+        guard input.conversation.messageAlreadyDecided, !namesEvent(input.event.name) else { return nil }
+        let id = input.event.messageID ?? "?"
+        return "message \(id) was already decided on when an earlier event brought it; only a rule that names "
+            + "'event: \(input.event.name)' sees it again"
+    }
+
     /// The first condition that fails, or nil when all hold.
     func failure(_ context: EvaluationContext) -> String? {
         for condition in conditions {

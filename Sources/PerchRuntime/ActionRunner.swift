@@ -23,6 +23,10 @@ struct ActionRunner: Sendable {
     let bird: BirdClient
     let http: HTTPClient
     let store: any Store
+    /// Conversations with an action waiting in the outbox; a later action of theirs waits behind it.
+    var order = OutboxOrder()
+    /// The clock of outbox times.
+    var now: @Sendable () -> Date = { Date() }
 
     func run(
         _ action: Action, rule: FiredRule, index: Int, reference: ActionReference, context: inout ActionContext,
@@ -179,8 +183,11 @@ struct ActionRunner: Sendable {
             calls.append(request)
         }
         var details: [String] = []
-        for request in calls {
-            let result = await send(request, outcome: outcome, reference: reference, event: event, logger: logger)
+        for (number, request) in calls.enumerated() {
+            // Distinct references, so the outbox keeps both calls when both fail.
+            var callReference = reference
+            callReference.call = calls.count > 1 ? number + 1 : nil
+            let result = await send(request, outcome: outcome, reference: callReference, event: event, logger: logger)
             if result.result == .failed { details.append("\(request.endpoint): \(result.detail ?? "failed")") }
         }
         if configuration.assignThroughFeedItems, handoff.team != nil || handoff.agent != nil {
@@ -286,6 +293,9 @@ struct ActionRunner: Sendable {
     private func send(
         _ request: BirdRequest, outcome: ActionOutcome, reference: ActionReference, event: Event, logger: Logger
     ) async -> ActionOutcome {
+        if let conversationID = event.conversationID, order.isWaiting(conversationID) {
+            return await queueBehind(request, outcome: outcome, reference: reference, event: event, logger: logger)
+        }
         if Self.recovering, await sentBefore(request, reference: reference, event: event, logger: logger) {
             var done = outcome
             done.result = .alreadyDone
@@ -293,7 +303,13 @@ struct ActionRunner: Sendable {
             return done
         }
         do {
-            _ = try await bird.perform(request)
+            // A retry after a failure that Bird may have taken first asks Bird for the message by its reference.
+            let lookup = SentMessageLookup(bird: bird)
+            let since = event.occurredAt
+            let reference = reference.description
+            _ = try await bird.perform(request) { _ in
+                await lookup.existing(request, reference: reference, since: since, logger: logger)
+            }
             logger.debug("action done", metadata: ["bird.endpoint": "\(request.endpoint)"])
             return outcome
         } catch {
@@ -303,12 +319,14 @@ struct ActionRunner: Sendable {
             failed.detail = error.description
             if error.isRetryable {
                 // Worth sending again later (`perch outbox retry`); a 4xx would only fail again.
-                _ = try? await store.addToOutbox(
-                    OutboxItem(
-                        id: nil, reference: reference.description, eventKey: event.key,
-                        conversationID: event.conversationID, kind: outcome.kind,
-                        request: BirdRequestRecord(request).json(), lastError: error.description, attempts: 1,
-                        failedAt: Date()))
+                let item = OutboxItem(
+                    id: nil, reference: reference.description, eventKey: event.key,
+                    conversationID: event.conversationID, kind: outcome.kind,
+                    request: BirdRequestRecord(request).json(), lastError: error.description, attempts: 1,
+                    failedAt: now(), firstFailedAt: now())
+                if (try? await store.addToOutbox(item)) != nil, let conversationID = event.conversationID {
+                    order.added(conversationID)
+                }
             }
             return failed
         }
@@ -351,27 +369,14 @@ extension ActionRunner {
 }
 
 extension ActionRunner {
-    /// After a restart, whether Bird already holds the message this send would create: the stop may
-    /// have come after Bird took it but before Perch recorded it as done. Bird platform messages
-    /// carry Perch's `reference`, so the conversation's recent messages tell; the legacy API keeps
-    /// no reference Perch can read back, so there the send goes out again (at least once).
+    /// After a restart or a store failure, whether Bird already holds the message this send would
+    /// create: the stop may have come after Bird took it but before Perch recorded it as done. Bird
+    /// platform messages carry Perch's `reference`; legacy ones are found by `trackId` or by content
+    /// and time (``SentMessageLookup``).
     func sentBefore(_ request: BirdRequest, reference: ActionReference, event: Event, logger: Logger) async -> Bool {
-        guard request.generation == .bird, request.method == "POST", request.path.hasSuffix("/messages"),
-            let conversationID = event.conversationID
-        else { return false }
-        do {
-            let page = try await bird.perform(
-                .listMessages(
-                    conversationID: conversationID, page: PageRequest(limit: 100), generation: .bird,
-                    workspaceID: configuration.workspaceID))
-            guard case .array(let messages)? = page.body?["results"] else { return false }
-            return messages.contains { $0["reference"]?.stringValue == reference.description }
-        } catch {
-            logger.notice(
-                "could not check Bird for a message sent before the restart; sending it",
-                metadata: ["error": "\(error)"])
-            return false
-        }
+        guard request.path.hasSuffix("/messages"), event.conversationID != nil else { return false }
+        return await SentMessageLookup(bird: bird).existing(
+            request, reference: reference.description, since: event.occurredAt, logger: logger) != nil
     }
 }
 

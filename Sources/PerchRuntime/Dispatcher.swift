@@ -44,6 +44,7 @@ public final class Dispatcher: Sendable {
     private struct State {
         var schedule: LaneSchedule<Job>
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        var completed = 0
     }
 
     // A lock, not an actor: every operation is a few dictionary updates, and an actor would cost each
@@ -59,6 +60,8 @@ public final class Dispatcher: Sendable {
 
     /// Events queued or running right now.
     public var depth: Int { state.withLock { $0.schedule.queued } }
+    /// Events handled to the end since start; `/healthz` watches it move while events are queued.
+    public var completed: Int { state.withLock { $0.completed } }
     /// Conversations being handled right now.
     public var activeConversations: Int { state.withLock { $0.schedule.activeLanes } }
 
@@ -123,6 +126,7 @@ public final class Dispatcher: Sendable {
 
     private func next(on lane: String, finished: Bool) -> Job? {
         let (job, waiters) = state.withLock { state in
+            if finished { state.completed += 1 }
             let (job, others) = state.schedule.next(on: lane, finished: finished)
             start(others)
             return (job, finished ? settle(&state) : [])

@@ -15,6 +15,10 @@ struct EventProcessor: Sendable {
     let now: @Sendable () -> Date
     let logger: Logger
     let metrics: any MetricsFactory
+    /// Events given up on because the store kept failing; the runtime's sweep queues them again.
+    var abandoned = AbandonedEvents()
+    /// The platform of Bird channels, for conversation events that name only the channel.
+    var channels: ChannelPlatforms?
 
     func process(_ job: Dispatcher.Job) async {
         let event = job.event
@@ -22,8 +26,13 @@ struct EventProcessor: Sendable {
         var logger = self.logger
         logger[metadataKey: "event.id"] = "\(event.key)"
         if let conversation = event.conversationID { logger[metadataKey: "conversation.id"] = "\(conversation)" }
-        let complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
+        var complete = await MessageFetcher(bird: actions.bird, workspaceID: configuration.workspaceID)
             .complete(event, logger: logger)
+        if complete.generation == .bird, complete.platform == nil, let channel = complete.channelID, let channels,
+            library.flows.limitsChannels
+        {
+            complete.platform = await channels.platform(of: channel, logger: logger)
+        }
         var record: ConversationRecord?
         // References of actions done and not yet recorded: the last ones go into `finish`'s
         // transaction, so a one-reply event makes no write of its own for its reference.
@@ -44,7 +53,9 @@ struct EventProcessor: Sendable {
             } catch let error as StoreError {
                 guard attempt < Self.storeAttempts else {
                     logger.error(
-                        "store failing; event left in the inbox for the next start", metadata: ["error": "\(error)"])
+                        "store failing; event left in the inbox until the store works again",
+                        metadata: ["error": "\(error)"])
+                    if job.sequence != nil { abandoned.add(job) }
                     return
                 }
                 logger.warning("store failed; trying the event again", metadata: ["error": "\(error)"])
@@ -74,6 +85,7 @@ struct EventProcessor: Sendable {
                     // The event stays unfinished in the inbox and runs again after a restart, as a
                     // recovered one: Bird sends are looked up by their reference before being repeated.
                     logger.error("could not record event as done", metadata: ["error": "\(error)"])
+                    if job.sequence != nil { abandoned.add(job) }
                     break
                 }
                 logger.warning("could not record event as done; trying again", metadata: ["error": "\(error)"])
@@ -114,14 +126,21 @@ struct EventProcessor: Sendable {
         // hand-off, so a reopened conversation gets the bot back.
         if let status = event.conversationStatus { record.apply(status: status) }
 
-        if let reason = EchoGuard(flowID: configuration.flowID).reason(event) {
+        let echoGuard = EchoGuard(
+            flowID: configuration.flowID,
+            participantIDs: event.sender?.type == "flow" ? library.flows.participantIDs : [])
+        if let reason = echoGuard.reason(event) {
             trace.skipped = reason
             Counter(label: "perch_echoes_ignored_total", factory: metrics).increment()
             return record != stored ? record : nil
         }
 
         let isFirstMessage = record.messagesSeen == 0
-        if event.kind == .message, event.direction == .incoming {
+        // One decision per customer message, keyed by its own id, whichever event brings it first.
+        let customerMessage = event.kind == .message && event.direction == .incoming ? event.messageID : nil
+        let alreadyDecided = customerMessage.map(record.hasDecided(message:)) ?? false
+        if let customerMessage { record.noteDecided(message: customerMessage) }
+        if event.kind == .message, event.direction == .incoming, !alreadyDecided {
             record.messagesSeen += 1
             // The customer-service window runs from when the customer wrote, not from when the
             // webhook (maybe a retry) arrived; never from the future.
@@ -149,7 +168,8 @@ struct EventProcessor: Sendable {
             MatchInput(
                 event: event, now: time,
                 conversation: ConversationSnapshot(
-                    state: record.state, isFirstMessage: isFirstMessage, ruleLastFired: record.ruleLastFired)))
+                    state: record.state, isFirstMessage: isFirstMessage, ruleLastFired: record.ruleLastFired,
+                    messageAlreadyDecided: alreadyDecided)))
         trace.explanation = decision.explanation
 
         var context = ActionContext(event: event, time: time, record: record)
@@ -180,6 +200,8 @@ struct EventProcessor: Sendable {
                 }
                 let reference = ActionReference(eventKey: event.key, ruleID: fired.key, actionIndex: index)
                 if doneReferences.contains(reference.description) {
+                    // Not sent again, but its effect on the conversation (hand-off, state, status) is.
+                    actions.reapplyEffects(of: action, context: &context)
                     trace.actions.append(
                         ActionOutcome(rule: fired.key, index: index, kind: action.name, result: .alreadyDone))
                     continue

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import PerchBird
 import PerchStore
 
@@ -44,7 +45,16 @@ public struct OutboxReplay: Sendable {
         }
         let response: BirdResponse
         do {
-            response = try await client.perform(request)
+            // An earlier attempt may have reached Bird (a timeout, a 5xx): a message found by its
+            // reference is not sent again.
+            let lookup = SentMessageLookup(bird: client)
+            let logger = Logger(label: "perch.outbox")
+            response =
+                if let found = await lookup.existing(request, reference: item.reference, since: nil, logger: logger) {
+                    found
+                } else {
+                    try await client.perform(request)
+                }
         } catch {
             var failed = item
             failed.attempts += error.attempts

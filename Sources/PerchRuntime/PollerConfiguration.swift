@@ -43,12 +43,16 @@ public struct PollerConfiguration: Sendable {
     /// Reads an interval as written on the command line: `30s`, `2m`, `500ms`, `1h`, or plain seconds.
     public static func parseInterval(_ text: String) -> Duration? {
         let trimmed = text.filter { $0 != " " }
-        if let seconds = Double(trimmed), seconds > 0 { return .milliseconds(Int64(seconds * 1000)) }
+        // At most a day: a larger or non-finite number (`1e300`, `inf`) would trap converting to Int64.
+        func bounded(_ milliseconds: Double) -> Duration? {
+            milliseconds >= 1 && milliseconds <= 86_400_000 ? .milliseconds(Int64(milliseconds)) : nil
+        }
+        if let seconds = Double(trimmed), seconds > 0 { return bounded(seconds * 1000) }
         for (suffix, milliseconds) in [("ms", 1.0), ("s", 1000.0), ("m", 60_000.0), ("h", 3_600_000.0)] {
             guard trimmed.hasSuffix(suffix), let number = Double(trimmed.dropLast(suffix.count)), number > 0 else {
                 continue
             }
-            return .milliseconds(Int64(number * milliseconds))
+            return bounded(number * milliseconds)
         }
         return nil
     }

@@ -15,6 +15,7 @@ public final class Runtime: EventSink {
     public let store: any Store
     public let dispatcher: Dispatcher
     private let processor: EventProcessor
+    private let outboxRetrier: OutboxRetrier
     private let redecode: @Sendable (InboxEntry) throws -> Event
     private let now: @Sendable () -> Date
     private let logger: Logger
@@ -37,10 +38,16 @@ public final class Runtime: EventSink {
         self.redecode = redecode
         self.now = now
         self.logger = logger
-        let actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
-        self.processor = EventProcessor(
+        var actions = ActionRunner(configuration: configuration, bird: bird, http: http, store: store)
+        actions.now = now
+        var processor = EventProcessor(
             configuration: configuration, library: flows, store: store, actions: actions, now: now, logger: logger,
             metrics: metrics)
+        processor.channels = ChannelPlatforms(
+            bird: bird, workspaceID: configuration.workspaceID, whatsappChannelIDs: configuration.whatsappChannelIDs)
+        self.processor = processor
+        self.outboxRetrier = OutboxRetrier(
+            store: store, bird: bird, order: actions.order, schedule: configuration.outbox, now: now, logger: logger)
     }
 
     public func ingest(_ delivery: Delivery) async -> IngestOutcome {
@@ -109,8 +116,34 @@ public final class Runtime: EventSink {
     /// Runs the dispatcher until `finish()` and the drain that follows are done.
     public func run() async {
         let processor = self.processor
-        await dispatcher.run { job in await processor.process(job) }
+        let retrier = outboxRetrier
+        await retrier.loadWaiting()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await retrier.run() }
+            group.addTask { await self.sweepAbandoned() }
+            await dispatcher.run { job in await processor.process(job) }
+            group.cancelAll()
+        }
     }
+
+    /// Queues again, once the store works, the events given up on because it failed: they were
+    /// acknowledged, so they must run without waiting for a restart.
+    private func sweepAbandoned() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.storeSweepInterval)
+            guard !processor.abandoned.isEmpty, await store.check() == nil else { continue }
+            let jobs = processor.abandoned.takeAll()
+            for job in jobs {
+                let again = Dispatcher.Job(event: job.event, sequence: job.sequence, recovered: true)
+                dispatcher.submit(again, lane: Self.lane(of: job.event), reservation: nil)
+            }
+            logger.notice("queued events again after the store recovered", metadata: ["count": "\(jobs.count)"])
+        }
+    }
+
+    /// Replays the outbox items that are due now; returns how many went through (tests, `perch outbox`).
+    @discardableResult
+    public func replayOutbox() async -> Int { await outboxRetrier.sweep() }
 
     /// Stops intake; `run()` returns when everything accepted has been handled.
     public func finish() async { dispatcher.finish() }

@@ -23,6 +23,10 @@ public struct RuntimeConfiguration: Sendable {
     public var assignThroughFeedItems: Bool
     /// Bird team ids by the team names flows use in `handoff`; a name without an entry is sent as is.
     public var teamIDs: [String: String]
+    /// How the outbox is replayed by itself: backoff, and how long before an item is parked.
+    public var outbox = OutboxSchedule()
+    /// How often events given up on because the store failed are tried again (once the store works).
+    public var storeSweepInterval: Duration = .seconds(5)
 
     public init(
         workspaceID: String = "",

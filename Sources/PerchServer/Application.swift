@@ -55,30 +55,41 @@ public final class Application: Sendable {
         let metricsText: @Sendable () async -> String = {
             let server = serverBox.withLock { $0 }
             let commits = store.statistics
-            return metrics.render(
-                MetricsRegistry.Snapshot(
+            let outbox = (try? await store.outbox(limit: 100_000)) ?? []
+            var snapshot = MetricsRegistry.Snapshot(
                     queueDepth: runtime.dispatcher.depth,
                     activeConversations: runtime.dispatcher.activeConversations,
-                    outboxSize: (try? await store.outbox(limit: 100_000).count) ?? 0,
+                    outboxSize: (try? await store.outboxCount()) ?? 0,
                     inboxLagSeconds: (try? await store.oldestUnfinishedAge(now: now()))?.map {
                         Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
                     } ?? 0,
                     flowsVersion: library.flows.version,
                     connectionsAccepted: server?.connectionsAccepted ?? 0,
                     bodiesTooLarge: server?.bodiesTooLarge ?? 0, storeCommits: commits.commits,
-                    storeWrites: commits.writes))
+                    storeWrites: commits.writes, regexTextsTooLong: FlowSet.regexTextsTooLong,
+                    requestsTimedOut: server?.requestsTimedOut ?? 0)
+            let retried = outbox.filter { $0.parked == nil }
+            snapshot.outboxParked = outbox.count - retried.count
+            if let first = retried.map({ $0.firstFailedAt ?? $0.failedAt }).min() {
+                snapshot.outboxOldestAgeSeconds = max(0, now().timeIntervalSince(first))
+            }
+            return metrics.render(snapshot)
         }
         let separateMetrics = configuration.metricsListen != nil
+        let storeProbe = ReadinessProbe(failing: { store.isFailing }, probe: { await store.check() })
+        let dispatcher = runtime.dispatcher
+        let stallWatch = StallWatch(
+            timeout: configuration.stallTimeout, progress: { (dispatcher.depth, dispatcher.completed) }, now: now)
         let ingress = Ingress(
             sink: runtime,
             verifier: SignatureVerifier(
                 messageBirdSigningKey: configuration.messageBirdSigningKey,
-                birdSigningKey: configuration.birdSigningKey, now: now),
+                birdSigningKey: configuration.birdSigningKey, now: now,
+                requiresSignatures: !bird.isSandbox && !configuration.allowUnsigned),
             publicURL: configuration.publicURL, logger: logger,
             readiness: {
-                let storeError = await store.check()
-                return Readiness(
-                    flowsVersion: library.flows.version, flowsLoaded: true, storeError: storeError.map { "\($0)" },
+                Readiness(
+                    flowsVersion: library.flows.version, flowsLoaded: true, storeError: await storeProbe.storeProblem(),
                     shuttingDown: shuttingDown.isSet)
             },
             traces: { id in
@@ -86,13 +97,15 @@ public final class Application: Sendable {
                 return Trace(json: json)
             },
             adminToken: configuration.adminToken, metrics: metrics.factory,
-            metricsText: separateMetrics ? nil : metricsText)
+            metricsText: separateMetrics ? nil : metricsText, stall: { stallWatch.problem() })
+        var serverConfiguration = HTTPServerConfiguration(
+            host: configuration.listen.host, port: configuration.listen.port,
+            maxBodySize: configuration.maxBodySize, connectionLimit: configuration.connectionLimit,
+            idleTimeoutSeconds: configuration.idleTimeoutSeconds)
+        serverConfiguration.connectionsPerClient = configuration.connectionsPerClient
+        serverConfiguration.requestTimeoutSeconds = configuration.requestTimeoutSeconds
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(
-                host: configuration.listen.host, port: configuration.listen.port,
-                maxBodySize: configuration.maxBodySize, connectionLimit: configuration.connectionLimit,
-                idleTimeoutSeconds: configuration.idleTimeoutSeconds),
-            handler: { request in await ingress.respond(to: request) })
+            configuration: serverConfiguration, handler: { request in await ingress.respond(to: request) })
         serverBox.withLock { $0 = server }
         self.server = server
         if let address = configuration.metricsListen {
@@ -139,12 +152,32 @@ public final class Application: Sendable {
                 "sandbox mode: no BIRD_ACCESS_KEY or MESSAGEBIRD_ACCESS_KEY is set, so Perch logs the calls it would make to Bird instead of sending them"
             )
         }
-        if configuration.birdSigningKey == nil && configuration.messageBirdSigningKey == nil {
-            logger.warning(
-                "webhooks are unauthenticated: set BIRD_SIGNING_KEY and/or MESSAGEBIRD_SIGNING_KEY so Perch only accepts events signed by Bird"
-            )
-        }
+        logSignaturePolicy()
         logger.notice("perch is listening", metadata: ["listen": "\(configuration.listen.host):\(server.port)"])
+    }
+
+    /// Says at start which webhook endpoints check signatures, and what to set for the others.
+    private func logSignaturePolicy() {
+        let missing = [
+            ("BIRD_SIGNING_KEY", configuration.birdSigningKey, "/webhooks/bird"),
+            (
+                "MESSAGEBIRD_SIGNING_KEY", configuration.messageBirdSigningKey,
+                "/webhooks/messagebird, /webhooks/messagebird/voice, /webhooks/messagebird/sms-status"
+            ),
+        ].filter { $0.1?.isEmpty ?? true }
+        for (variable, _, endpoints) in missing {
+            let metadata: Logger.Metadata = ["setting": "\(variable)", "endpoints": "\(endpoints)"]
+            if bird.isSandbox {
+                logger.warning("sandbox mode: these webhook endpoints accept unsigned requests", metadata: metadata)
+            } else if configuration.allowUnsigned {
+                logger.warning(
+                    "PERCH_ALLOW_UNSIGNED: these webhook endpoints accept unsigned requests (local testing only)",
+                    metadata: metadata)
+            } else {
+                logger.error(
+                    "signing key not set: these webhook endpoints answer 401 until it is set", metadata: metadata)
+            }
+        }
     }
 
     /// The port the webhook server is bound to.

@@ -160,6 +160,6 @@ struct FileFingerprint: Equatable {
     /// The same rule as the loader's: `.yaml`/`.yml` files that are not hidden (editors' swap files are).
     static func isFlowFile(_ path: String) -> Bool {
         (path.hasSuffix(".yaml") || path.hasSuffix(".yml"))
-            && !(path.split(separator: "/").last?.hasPrefix(".") ?? false)
+            && !path.split(separator: "/").contains { $0.hasPrefix(".") }
     }
 }

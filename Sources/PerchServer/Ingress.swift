@@ -19,19 +19,25 @@ public struct Ingress: Sendable {
     let adminToken: String?
     let metrics: any MetricsFactory
     let metricsText: (@Sendable () async -> String)?
+    /// Why the runtime is stuck (`/healthz` then answers 503), or nil.
+    let stall: @Sendable () -> String?
 
     /// - Parameters:
     ///   - publicURL: the URL Bird calls, when Perch sits behind a proxy (`PERCH_PUBLIC_URL`); signatures
     ///     cover the full URL, so it must match what was registered with Bird.
     ///   - readiness: what `/readyz` reports.
     ///   - traces: the explain trace of a recent event, by event id.
-    ///   - adminToken: the bearer token `/explain` requires (`PERCH_ADMIN_TOKEN`); nil leaves it open.
+    ///   - adminToken: the bearer token `/explain` requires (`PERCH_ADMIN_TOKEN`); nil leaves it to
+    ///     loopback clients only.
+    ///   - stall: why the runtime makes no progress, when it does not (`/healthz` then fails).
     public init(
         sink: any EventSink, verifier: SignatureVerifier, publicURL: String?, logger: Logger,
         readiness: @escaping @Sendable () async -> Readiness,
         traces: @escaping @Sendable (String) async -> Trace? = { _ in nil }, adminToken: String? = nil,
-        metrics: any MetricsFactory = NOOPMetricsHandler.instance, metricsText: (@Sendable () async -> String)? = nil
+        metrics: any MetricsFactory = NOOPMetricsHandler.instance, metricsText: (@Sendable () async -> String)? = nil,
+        stall: @escaping @Sendable () -> String? = { nil }
     ) {
+        self.stall = stall
         self.sink = sink
         self.verifier = verifier
         self.publicURL = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
@@ -48,6 +54,10 @@ public struct Ingress: Sendable {
         switch request.path {
         case "/healthz":
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
+            if let reason = stall() {
+                let body = JSONValue.object(["status": .string("stalled"), "error": .string(reason)])
+                return .json(503, bytes: body.serializedBytes())
+            }
             return .json(200, #"{"status":"ok"}"#)
         case "/readyz":
             guard request.method == "GET" || request.method == "HEAD" else { return Self.methodNotAllowed("GET") }
@@ -85,6 +95,10 @@ public struct Ingress: Sendable {
             rejected("content_type")
             return Self.problem(415, "expected Content-Type \(source.expectedContentType), got \(type)")
         }
+        if let name = Self.repeatedHeader(in: request.headers) {
+            rejected("malformed")
+            return Self.problem(400, "header \(name) appears more than once; send it once")
+        }
         let check = verifier.verify(
             WebhookRequest(
                 url: fullURL(of: request), headers: Self.firstValues(request.headers), body: request.body,
@@ -107,6 +121,12 @@ public struct Ingress: Sendable {
                 "webhook malformed", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(error)"])
             rejected("malformed")
             return Self.problem(400, error.description)
+        }
+        if let problem = EventIDCheck.problem(in: event) {
+            logger.warning(
+                "webhook refused", metadata: ["webhook.source": "\(source.rawValue)", "reason": "\(problem)"])
+            rejected("malformed")
+            return Self.problem(400, problem)
         }
         Counter(
             label: "perch_events_received_total",
@@ -149,6 +169,13 @@ public struct Ingress: Sendable {
             guard Self.constantTimeEqual(given, "Bearer " + adminToken) else {
                 return Self.problem(401, "explain needs the admin token: Authorization: Bearer $PERCH_ADMIN_TOKEN")
             }
+        } else if !request.isFromLoopback || request.headers.contains("x-forwarded-for")
+            || request.headers.contains("forwarded")
+        {
+            // Traces hold customers' texts and attributes: without a token, only this host may read
+            // them. A proxy on this host relays strangers, and says so in its forwarding headers.
+            return Self.problem(
+                403, "explain answers only this host while PERCH_ADMIN_TOKEN is unset; set it to ask remotely")
         }
         let id = String(request.path.dropFirst("/explain/".count)).removingPercentEncoding ?? ""
         guard !id.isEmpty, let trace = await traces(id) else {
@@ -176,11 +203,28 @@ public struct Ingress: Sendable {
         return "\(scheme)://\(host)\(request.target)"
     }
 
-    /// The first value of each header; `WebhookRequest` lower-cases the names itself.
+    /// The first value of each header by its lower-cased name, so that two spellings of one name
+    /// cannot race for the same key (the ones the signature depends on are refused when repeated).
     static func firstValues(_ headers: HTTPHeaders) -> [String: String] {
         var result = [String: String](minimumCapacity: headers.count)
-        for (name, value) in headers where result[name] == nil { result[name] = value }
+        for (name, value) in headers {
+            let key = name.lowercased()
+            if result[key] == nil { result[key] = value }
+        }
         return result
+    }
+
+    /// Headers that decide how a webhook is checked or where it is said to come from: each may be
+    /// sent once. Repeated (in any letter case), which copy counts would be a guess, so the request
+    /// is refused.
+    static let singleHeaders = [
+        "messagebird-signature", "messagebird-signature-jwt", "messagebird-request-timestamp", "content-type",
+        "host", "x-forwarded-proto", "x-forwarded-host", "messagebird-request-id",
+    ]
+
+    /// The first of ``singleHeaders`` that the request repeats, or nil.
+    static func repeatedHeader(in headers: HTTPHeaders) -> String? {
+        singleHeaders.first { headers.values(for: $0).count > 1 }
     }
 
     /// The 200 body: the outcome and the event id, which `/explain` and the logs use.

@@ -40,6 +40,15 @@ public struct PerchConfiguration: Sendable {
     public var adminToken: String?
     public var bird: BirdConfiguration
     public var runtime: RuntimeConfiguration
+    /// `PERCH_ALLOW_UNSIGNED`: accept webhooks of a generation without a signing key even outside
+    /// sandbox mode (local testing only); by default such endpoints answer 401.
+    public var allowUnsigned = false
+    /// `PERCH_STALL_TIMEOUT`: `/healthz` fails once events are queued and none has finished for this long.
+    public var stallTimeout: Duration = .seconds(300)
+    /// `PERCH_MAX_CONNECTIONS_PER_CLIENT`: connections one client address may hold open at once (0: no limit).
+    public var connectionsPerClient = 64
+    /// `PERCH_REQUEST_TIMEOUT`: seconds a client has to send a whole request, however it trickles.
+    public var requestTimeoutSeconds = 30
     /// `--poll INTERVAL` / `PERCH_POLL`: read new messages from the conversations API too; nil = webhooks only.
     public var poll: PollerConfiguration? = nil
 

@@ -27,6 +27,7 @@ extension ConversationRecord {
         if let handoffTeam { members["handoffTeam"] = .string(handoffTeam) }
         if let status { members["status"] = .string(status) }
         if let updatedAt { members["updatedAt"] = .number(updatedAt.timeIntervalSinceReferenceDate) }
+        if !decidedMessages.isEmpty { members["decidedMessages"] = .array(decidedMessages.map { .string($0) }) }
         return JSONValue.object(members).serialized()
     }
 
@@ -98,5 +99,16 @@ extension ConversationRecord {
             automatedChain: try integer("automatedChain") ?? 0,
             messagesSeen: try integer("messagesSeen") ?? 0,
             updatedAt: try date("updatedAt"))
+        if let value = present("decidedMessages") {
+            guard case .array(let items) = value else {
+                throw UnreadableJSON(description: "decidedMessages is not an array")
+            }
+            for item in items {
+                guard case .string(let id) = item else {
+                    throw UnreadableJSON(description: "decidedMessages holds a value that is not a string")
+                }
+                decidedMessages.append(id)
+            }
+        }
     }
 }

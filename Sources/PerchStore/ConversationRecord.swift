@@ -28,6 +28,24 @@ public struct ConversationRecord: Sendable, Codable, Hashable {
     public var messagesSeen: Int
     /// When the record was last changed.
     public var updatedAt: Date?
+    /// Ids of the customer's latest messages that rules already decided on, newest last (at most
+    /// ``decidedMessagesKept``): a message that comes again under another event name is not answered twice.
+    public var decidedMessages: [String] = []
+
+    /// How many decided message ids a record keeps; Bird repeats a message within minutes, not after dozens more.
+    public static let decidedMessagesKept = 32
+
+    /// Whether rules already decided on the customer's message `id`.
+    public func hasDecided(message id: String) -> Bool { decidedMessages.contains(id) }
+
+    /// Notes that rules decided on the customer's message `id`, forgetting the oldest beyond the bound.
+    public mutating func noteDecided(message id: String) {
+        guard !decidedMessages.contains(id) else { return }
+        decidedMessages.append(id)
+        if decidedMessages.count > Self.decidedMessagesKept {
+            decidedMessages.removeFirst(decidedMessages.count - Self.decidedMessagesKept)
+        }
+    }
 
     /// Creates a record; every field has the value of a conversation Perch has not seen yet.
     public init(
@@ -60,7 +78,7 @@ public struct ConversationRecord: Sendable, Codable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case state, stateExpiresAt, stateData, lastInboundAt, handoffAt, handoffActive, handoffTeam
-        case ruleLastFired, status, automatedChain, messagesSeen, updatedAt
+        case ruleLastFired, status, automatedChain, messagesSeen, updatedAt, decidedMessages
     }
 
     // Written by hand so that a record saved by an older Perch (missing keys) still decodes.
@@ -79,5 +97,6 @@ public struct ConversationRecord: Sendable, Codable, Hashable {
             automatedChain: try c.decodeIfPresent(Int.self, forKey: .automatedChain) ?? 0,
             messagesSeen: try c.decodeIfPresent(Int.self, forKey: .messagesSeen) ?? 0,
             updatedAt: try c.decodeIfPresent(Date.self, forKey: .updatedAt))
+        decidedMessages = try c.decodeIfPresent([String].self, forKey: .decidedMessages) ?? []
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// An action that still failed after its retries, kept with its last error for an operator (not retried forever).
+/// An action that still failed after the client's retries, or that waits behind an earlier one of its
+/// conversation. The runtime replays it with backoff until it goes through or its time runs out; then
+/// it is parked with the reason, for an operator (`perch outbox retry`).
 public struct OutboxItem: Sendable, Hashable {
     /// Set by the store (`nil` before ``Store/addToOutbox(_:)``).
     public var id: Int64?
@@ -16,6 +18,12 @@ public struct OutboxItem: Sendable, Hashable {
     public var lastError: String
     public var attempts: Int
     public var failedAt: Date
+    /// When the action first failed (or first waited): automatic retries stop this long after it.
+    /// Kept by the store when the item is added again; `nil` in items from an older Perch (then
+    /// `failedAt` counts).
+    public var firstFailedAt: Date?
+    /// Why automatic retries stopped (time ran out, Bird refused it); `nil` while they go on.
+    public var parked: String?
 
     /// Creates an item; `id` stays `nil` until the store assigns it.
     public init(
@@ -27,7 +35,9 @@ public struct OutboxItem: Sendable, Hashable {
         request: String,
         lastError: String,
         attempts: Int,
-        failedAt: Date
+        failedAt: Date,
+        firstFailedAt: Date? = nil,
+        parked: String? = nil
     ) {
         self.id = id
         self.reference = reference
@@ -38,5 +48,7 @@ public struct OutboxItem: Sendable, Hashable {
         self.lastError = lastError
         self.attempts = attempts
         self.failedAt = failedAt
+        self.firstFailedAt = firstFailedAt
+        self.parked = parked
     }
 }

@@ -67,6 +67,9 @@ public protocol Store: Sendable {
     /// Items in the outbox, oldest first.
     func outbox(limit: Int) async throws(StoreError) -> [OutboxItem]
 
+    /// How many items the outbox holds, counted without reading them (`/metrics` asks on every scrape).
+    func outboxCount() async throws(StoreError) -> Int
+
     /// Removes an item from the outbox. Unknown ids are ignored.
     func removeFromOutbox(id: Int64) async throws(StoreError)
 
@@ -104,4 +107,11 @@ public protocol Store: Sendable {
 
     /// Finishes pending writes and releases the store; later calls throw.
     func close() async
+}
+
+extension Store {
+    /// Reads the items to count them: for stores (test doubles) that have no cheaper way.
+    public func outboxCount() async throws(StoreError) -> Int {
+        try await outbox(limit: Int.max).count
+    }
 }

@@ -12,6 +12,15 @@ extension FakeBirdAPI {
         guard parts.count >= 3, parts[0] == "workspaces" else { return birdNotFound }
         let rest = Array(parts.dropFirst(2))
         switch (method, rest.first, rest.count) {
+        case ("GET", "channels", 2):
+            // A channel the test added with `addChannel`: `{id, platformId, name, status}`.
+            guard let platform = box.state.withLock({ $0.channels[rest[1]] }) else { return birdNotFound }
+            return .json(
+                200,
+                JSONValue.object([
+                    "id": .string(rest[1]), "platformId": .string(platform), "name": .string("\(platform) channel"),
+                    "status": .string("active"),
+                ]).serialized())
         case ("POST", "conversations", 1):
             return createConversation(body, state: box)
         case ("GET", "conversations", 1):

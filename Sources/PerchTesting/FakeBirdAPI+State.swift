@@ -8,6 +8,10 @@ extension FakeBirdAPI {
     struct State {
         var requests: [Request] = []
         var faults: [Fault] = []
+        /// Platform of each channel the Channels API knows, by channel id (``FakeBirdAPI/addChannel(_:platform:)``).
+        var channels: [String: String] = [:]
+        /// Until when message sends are answered 503 (``FakeBirdAPI/outage(for:)``).
+        var outageEnd: ContinuousClock.Instant?
         var waiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
         var nextID = 1
         var lastMillisecond: Int64 = 0

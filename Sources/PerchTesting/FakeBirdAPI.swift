@@ -20,6 +20,9 @@ public final class FakeBirdAPI: Sendable {
         public var headers: HTTPHeaders
         public var body: [UInt8]
         public var receivedAt: ContinuousClock.Instant
+        /// The fake failed this request on purpose (an injected fault or an outage), so Bird did not take
+        /// it, except for ``Fault/takeThenStatus(_:)``, which takes it and answers an error anyway.
+        public var failedOnPurpose = false
 
         /// The body parsed as JSON, nil when it is not JSON.
         public var json: JSONValue? { try? JSONValue(parsing: body) }
@@ -41,6 +44,9 @@ public final class FakeBirdAPI: Sendable {
         /// response whose status is not three digits, and then closes the connection: the fake
         /// answers with status 0 to get exactly that (the client sees "empty reply from server").
         case drop
+        /// Take the request as usual (a send creates its message), then answer this status: Bird that
+        /// failed after doing the work, as a timeout or a 502 from a proxy looks to the client.
+        case takeThenStatus(Int)
 
         /// 429 with `Retry-After: seconds` and Bird's error body.
         public static func tooManyRequests(retryAfter seconds: Int) -> Fault {
@@ -105,6 +111,14 @@ public final class FakeBirdAPI: Sendable {
     /// The next requests get these faults, one each, before normal answers resume.
     public func inject(_ faults: Fault...) { box.state.withLock { $0.faults.append(contentsOf: faults) } }
 
+    /// Adds a channel to the Channels API (`GET /workspaces/{ws}/channels/{id}`), of `platform`.
+    public func addChannel(_ id: String, platform: String) { box.state.withLock { $0.channels[id] = platform } }
+
+    /// Answers every message send 503 for `duration` (a Bird outage); `.zero` ends it.
+    public func outage(for duration: Duration) {
+        box.state.withLock { $0.outageEnd = duration > .zero ? ContinuousClock.now + duration : nil }
+    }
+
     /// Forgets the recorded requests (not the conversations or messages).
     public func clearRequests() { box.state.withLock { $0.requests.removeAll() } }
 
@@ -159,15 +173,23 @@ public final class FakeBirdAPI: Sendable {
     static func handle(_ request: ServerRequest, state box: Box, hangRelease: HangRelease) async
         -> (Request, ServerResponse)
     {
-        let recorded = Request(
+        var recorded = Request(
             method: request.method, path: request.path, query: request.query, headers: request.headers,
             body: request.body, receivedAt: .now)
         let (fault, waiters) = box.state.withLock { state in
+            var fault = state.faults.isEmpty ? nil : state.faults.removeFirst()
+            if fault == nil, let end = state.outageEnd, request.method == "POST", request.path.hasSuffix("/messages") {
+                if ContinuousClock.now < end {
+                    fault = .status(503, body: #"{"code":"ServiceUnavailable","message":"the fake Bird is down"}"#)
+                } else {
+                    state.outageEnd = nil
+                }
+            }
+            if let fault, case .takeThenStatus = fault {} else if fault != nil { recorded.failedOnPurpose = true }
             state.requests.append(recorded)
             let count = state.requests.count
             let ready = state.waiters.filter { $0.count <= count }
             state.waiters.removeAll { $0.count <= count }
-            let fault = state.faults.isEmpty ? nil : state.faults.removeFirst()
             return (fault, ready.map(\.continuation))
         }
         for waiter in waiters { waiter.resume() }
@@ -182,6 +204,9 @@ public final class FakeBirdAPI: Sendable {
             return (recorded, .json(503, #"{"error":"the fake Bird API was stopped"}"#))
         case .drop?:
             return (recorded, ServerResponse(status: 0))
+        case .takeThenStatus(let status)?:
+            _ = route(request, state: box)
+            return (recorded, .json(status, #"{"code":"BadGateway","message":"the fake Bird took it, then failed"}"#))
         case nil:
             let response = route(request, state: box)
             if request.method == "POST", request.path == "/_fake/inbound", response.status == 201 {
@@ -195,6 +220,14 @@ public final class FakeBirdAPI: Sendable {
         let parts = request.path.split(separator: "/").map(String.init)
         let body = try? JSONValue(parsing: request.body)
         if request.method == "POST", parts == ["_fake", "inbound"] { return control(body, state: box) }
+        if request.method == "POST", parts == ["_fake", "outage"] {
+            // `{"seconds": n}`: every message send is answered 503 for n seconds (0 ends an outage).
+            let seconds = body?["seconds"]?.stringValue.flatMap(Double.init) ?? 0
+            box.state.withLock { state in
+                state.outageEnd = seconds > 0 ? ContinuousClock.now + .milliseconds(Int64(seconds * 1000)) : nil
+            }
+            return .json(200, #"{"status":"ok"}"#)
+        }
         guard request.headers["authorization"]?.hasPrefix("AccessKey ") == true else {
             return .json(
                 401,

@@ -36,10 +36,19 @@ struct OutboxCommand: AsyncParsableCommand {
             abstract: "Send an outbox item again, with the same reference; remove it when Bird takes it.")
 
         @Argument(help: "The item's id (see `perch outbox list`).")
-        var id: Int64
+        var id: Int64?
+
+        @Flag(help: "Send every item again, parked ones too, each conversation's in order.")
+        var all = false
 
         @Option(help: "SQLite store file (PERCH_STORE, default perch.sqlite).")
         var store: String?
+
+        func validate() throws {
+            guard (id == nil) == all else {
+                throw ValidationError("give an item id (see `perch outbox list`) or --all, not both")
+            }
+        }
 
         func run() async throws {
             let environment = Environment()
@@ -48,6 +57,31 @@ struct OutboxCommand: AsyncParsableCommand {
             let client = BirdClient(
                 configuration: BirdSettings.configuration(from: environment), http: http,
                 logger: Logger(label: "perch.outbox"))
+            guard let id else {
+                let results: [(id: Int64, outcome: OutboxReplay.Outcome)]
+                do {
+                    results = try await OutboxReplay(store: opened, client: client).retryAll()
+                } catch {
+                    await http.shutdown()
+                    await opened.close()
+                    print("error: \(error)")
+                    throw ExitCode(1)
+                }
+                await http.shutdown()
+                await opened.close()
+                var failures = 0
+                for (id, outcome) in results {
+                    switch outcome {
+                    case .sent(let status): print("\(id): sent, Bird answered \(status); removed from the outbox")
+                    case .failed(let item):
+                        failures += 1
+                        print("\(id): failed again (\(item.attempts) attempts so far): \(item.lastError)")
+                    }
+                }
+                print("\(results.count - failures) sent, \(failures) failed")
+                if failures > 0 { throw ExitCode(1) }
+                return
+            }
             let outcome: OutboxReplay.Outcome
             do {
                 outcome = try await OutboxReplay(store: opened, client: client).retry(id: id)
@@ -78,7 +112,9 @@ enum OutboxTable {
         let rows = items.map { item in
             [
                 item.id.map(String.init) ?? "-", item.failedAt.formatted(.iso8601), item.kind,
-                item.conversationID ?? "-", String(item.attempts), String(item.lastError.prefix(100)),
+                item.conversationID ?? "-", String(item.attempts),
+                // A parked item says why Perch stopped retrying it; the others show their last error.
+                String((item.parked.map { "parked: " + $0 } ?? item.lastError).prefix(140)),
             ]
         }
         let widths = (0..<header.count - 1).map { column in

@@ -76,6 +76,17 @@ struct Settings {
         configuration.connectionLimit = integer(environment, "PERCH_MAX_CONNECTIONS", default: 1024, in: 1...100_000)
         configuration.runtime.queueLimit = integer(environment, "PERCH_QUEUE_LIMIT", default: 10_000, in: 1...10_000_000)
         configuration.adminToken = environment["PERCH_ADMIN_TOKEN"]
+        if let text = environment["PERCH_ALLOW_UNSIGNED"] {
+            if let allow = Bool(text) {
+                configuration.allowUnsigned = allow
+            } else {
+                problem("PERCH_ALLOW_UNSIGNED", "'\(text)' is not true or false")
+            }
+        }
+        configuration.stallTimeout = .seconds(integer(environment, "PERCH_STALL_TIMEOUT", default: 300, in: 5...86_400))
+        configuration.connectionsPerClient = integer(
+            environment, "PERCH_MAX_CONNECTIONS_PER_CLIENT", default: 64, in: 0...100_000)
+        configuration.requestTimeoutSeconds = integer(environment, "PERCH_REQUEST_TIMEOUT", default: 30, in: 1...3600)
         configuration.birdSigningKey = environment["BIRD_SIGNING_KEY"]
         configuration.messageBirdSigningKey = environment["MESSAGEBIRD_SIGNING_KEY"]
         configuration.bird = BirdConfiguration(
@@ -98,7 +109,7 @@ struct Settings {
                     interval: interval, generation: workspace.isEmpty ? .messagebird : .bird, workspaceID: workspace,
                     channelID: environment["BIRD_CHANNEL_ID"])
             } else {
-                problem("PERCH_POLL", "'\(text)' is not an interval (for example 30s or 2m)")
+                problem("PERCH_POLL", "'\(text)' is not an interval from 1ms to 24h (for example 30s or 2m)")
             }
         }
         configuration.runtime.workspaceID = environment["BIRD_WORKSPACE_ID"] ?? ""
@@ -106,6 +117,8 @@ struct Settings {
         configuration.runtime.whatsappChannelIDs = Set(list(environment["BIRD_WHATSAPP_CHANNELS"]))
         configuration.runtime.handoffPause = .seconds(
             integer(environment, "PERCH_HANDOFF_PAUSE", default: 24 * 3600, in: 60...(30 * 24 * 3600)))
+        configuration.runtime.outbox.retryFor = .seconds(
+            integer(environment, "PERCH_OUTBOX_RETRY_FOR", default: 3600, in: 0...(7 * 24 * 3600)))
         configuration.runtime.assignThroughFeedItems = environment["BIRD_ASSIGN_FEED_ITEMS"] == "true"
         for pair in list(environment["BIRD_TEAM_IDS"]) {
             let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -201,6 +214,10 @@ struct Settings {
             ("PERCH_LOG_FORMAT", logFormat.rawValue),
             ("PERCH_LOG_LEVEL", logLevel.rawValue),
             ("PERCH_ADMIN_TOKEN", Self.mask(c.adminToken)),
+            ("PERCH_ALLOW_UNSIGNED", String(c.allowUnsigned)),
+            ("PERCH_STALL_TIMEOUT", "\(c.stallTimeout.components.seconds)"),
+            ("PERCH_MAX_CONNECTIONS_PER_CLIENT", String(c.connectionsPerClient)),
+            ("PERCH_REQUEST_TIMEOUT", String(c.requestTimeoutSeconds)),
             ("BIRD_API_URL", c.bird.birdAPIURL),
             ("BIRD_ACCESS_KEY", Self.mask(c.bird.birdAccessKey)),
             ("BIRD_WORKSPACE_ID", c.bird.workspaceID ?? "(unset)"),
@@ -216,6 +233,7 @@ struct Settings {
             ("BIRD_TEAM_IDS", c.runtime.teamIDs.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")),
             ("BIRD_ASSIGN_FEED_ITEMS", String(c.runtime.assignThroughFeedItems)),
             ("PERCH_HANDOFF_PAUSE", "\(c.runtime.handoffPause.components.seconds)"),
+            ("PERCH_OUTBOX_RETRY_FOR", "\(c.runtime.outbox.retryFor.components.seconds)"),
             ("MESSAGEBIRD_API_URL", c.bird.messageBirdAPIURL),
             ("MESSAGEBIRD_ACCESS_KEY", Self.mask(c.bird.messageBirdAccessKey)),
             ("MESSAGEBIRD_SIGNING_KEY", Self.mask(c.messageBirdSigningKey)),

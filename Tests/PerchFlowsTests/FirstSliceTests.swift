@@ -31,7 +31,8 @@ import Testing
         let decision = set.decide(input)
         #expect(decision.trace.map(\.description) == ["faq/fallback: fired"])
         #expect(decision.notConsidered == 1)
-        #expect(decision.explanation.contains("1 other rule could not match"))
+        // ...but its explanation still names the condition that rules it out.
+        #expect(decision.explanation.contains("faq/hello: no match: keywords: none of ['hello', 'hi']"))
         // ...while explain tries every rule and says why each did not fire.
         #expect(
             set.explain(input).trace.map(\.description) == [

@@ -62,7 +62,8 @@ struct OutboxReplayTests {
         try await Self.with { fake, client in
             let store = MemoryStore()
             let id = try await Self.failedReply(store)
-            fake.inject(.closedConversation)
+            // The look-up of the reference (the item failed before) and the send.
+            fake.inject(.closedConversation, .closedConversation)
             let outcome = try await OutboxReplay(store: store, client: client).retry(id: id)
             guard case .failed(let item) = outcome else {
                 Issue.record("expected the retry to fail, got \(outcome)")

@@ -120,6 +120,8 @@ struct Perch {
                 workspaceID: "ws-1", flowID: "flow-1"))
         configuration.runtime.workspaceID = "ws-1"
         configuration.runtime.flowID = "flow-1"
+        // These tests post unsigned webhooks; SecurityTests check that the default refuses them.
+        configuration.allowUnsigned = true
         configure(&configuration)
         let application = try Application(configuration: configuration, logger: logger, now: now)
         try await application.start()

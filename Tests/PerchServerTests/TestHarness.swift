@@ -33,6 +33,8 @@ struct Harness {
                 workspaceID: "ws-1", flowID: "flow-1"))
         configuration.runtime.workspaceID = "ws-1"
         configuration.runtime.flowID = "flow-1"
+        // These tests post unsigned webhooks; SecurityTests check that the default refuses them.
+        configuration.allowUnsigned = true
         configure(&configuration)
         var quiet = Logger(label: "perch-test")
         quiet.logLevel = .warning

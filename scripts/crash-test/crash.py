@@ -189,7 +189,8 @@ def read_sends(path):
             request = json.loads(line)
             reference = request.get("trackId") or request.get("reference") or ""
             found = MESSAGE_ID.search(reference)
-            if request.get("method") == "POST" and found:
+            # A send the fake answered 503 (an outage) did not reach Bird: not a reply.
+            if request.get("method") == "POST" and found and not request.get("failed"):
                 run = request.get("key", "").rsplit("-", 1)[-1]
                 sends.setdefault(found.group(0), []).append((request.get("at", 0.0), run))
     return sends
@@ -232,14 +233,23 @@ def main():
         help="which API's webhooks to send and reply through; on bird, a restarted Perch asks Bird before "
         "sending again, so a reply sent twice across a kill is a failure there",
     )
+    parser.add_argument(
+        "--outage",
+        type=int,
+        default=0,
+        help="instead of killing Perch, make Bird answer 503 to every send for this many seconds while the "
+        "webhooks arrive, then recover; every acknowledged event must be answered once, in order per "
+        "conversation, with no operator action",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, store)")
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="also fail on replies sent again after a kill (the known window between Bird's answer and "
-        "Perch recording the reply as done)",
+        help="kept for older scripts: a reply sent again after a kill always fails the test now",
     )
     arguments = parser.parse_args()
+    if arguments.outage:
+        arguments.kills = 0
     count = arguments.count
     conversations = arguments.conversations or max(1, count // 4)
 
@@ -302,6 +312,9 @@ def main():
 
     def first_attempt(index):
         perch.up.wait(timeout=120)
+        if arguments.outage:
+            # Spread the webhooks over the outage, so Perch takes events during the whole of it.
+            time.sleep(max(0.0, started + index * arguments.outage / count - time.monotonic()))
         outcome = send(index)
         with lock:
             first[message_id(index)] = outcome
@@ -322,6 +335,16 @@ def main():
             perch.start()
 
     started = time.monotonic()
+    if arguments.outage:
+        control = urllib.request.Request(
+            f"http://127.0.0.1:{fake_port}/_fake/outage",
+            data=json.dumps({"seconds": arguments.outage}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(control, timeout=10) as response:
+            if response.status != 200:
+                fail(f"the fake did not start the outage (status {response.status})")
     kill_thread = threading.Thread(target=killer)
     kill_thread.start()
     with ThreadPoolExecutor(arguments.concurrency) as pool:
@@ -350,7 +373,7 @@ def main():
 
     # Wait until every acknowledged event was answered and the inbox is empty.
     store_path = environment["PERCH_STORE"]
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 120 + arguments.outage
     while time.monotonic() < deadline:
         replies = read_replies(request_log)
         if all(replies.get(mid, 0) >= 1 for mid in acknowledged):
@@ -363,6 +386,9 @@ def main():
 
     database = sqlite3.connect(store_path)
     unfinished = database.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+    # Arrival order per conversation: the order Perch must answer in.
+    arrivals = database.execute("SELECT conversation_key, key FROM inbox ORDER BY sequence").fetchall()
+    outbox_left = database.execute("SELECT count(*) FROM outbox").fetchone()[0]
     database.close()
     recovered = 0
     for run in range(2, perch.runs + 1):
@@ -387,8 +413,9 @@ def main():
     no_answer = sum(1 for outcome in first.values() if outcome == "no answer")
     errors = sum(1 for outcome in first.values() if outcome.startswith("error"))
 
+    mode = "Bird outage" if arguments.outage else "SIGTERM" if arguments.signal == "term" else "kill -9"
     print(
-        f"crash test ({'SIGTERM' if arguments.signal == 'term' else 'kill -9'}, {arguments.api} API): {count} sent, {len(acknowledged_first)} acknowledged, "
+        f"crash test ({mode}, {arguments.api} API): {count} sent, {len(acknowledged_first)} acknowledged, "
         f"{len(acknowledged_first) - len(lost_first) - len(duplicated_first)} replied once, "
         f"{len(lost_first)} lost, {len(duplicated_first)} duplicated"
     )
@@ -404,13 +431,35 @@ def main():
         f"  duplicates: {len(in_window)} replies sent by a killed Perch and again after its restart "
         f"(Bird had them, Perch had not recorded them as done), {len(unexplained)} sent twice by one run"
     )
+    out_of_order = []
+    if arguments.outage:
+        expected = {}
+        for conversation, key in arrivals:
+            found = MESSAGE_ID.search(key)
+            if found and replies.get(found.group(0), 0) >= 1:
+                expected.setdefault(conversation, []).append(found.group(0))
+        for conversation, ids in expected.items():
+            answered = sorted(ids, key=lambda mid: sends[mid][0][0])
+            if answered != ids:
+                out_of_order.append(conversation)
+        print(
+            f"  outage: Bird answered 503 to every send for {arguments.outage} s; "
+            f"{len(out_of_order)} conversations answered out of order, {outbox_left} items left in the outbox"
+        )
     problems = []
+    if out_of_order:
+        problems.append(f"answered out of arrival order in {len(out_of_order)} conversations: {out_of_order[:5]}")
+    if arguments.outage and outbox_left:
+        problems.append(f"{outbox_left} items left in the outbox after the outage")
+    if arguments.outage and duplicated:
+        problems.append(f"answered twice after the outage: {duplicated[:10]}")
     if lost:
         problems.append(f"lost: {lost[:10]}")
     if unexplained:
         problems.append(f"duplicated within one run of Perch: {unexplained[:10]}")
-    # A graceful stop finishes its sends and records them, so nothing may be sent twice.
-    if in_window and (arguments.strict or arguments.signal == "term" or arguments.api == "bird"):
+    # A restarted Perch asks Bird (both APIs) before sending a reply it has not recorded as done, and a
+    # graceful stop records what it sent: nothing may be sent twice.
+    if in_window:
         problems.append(f"sent again after a kill: {in_window[:10]}")
     if never_acknowledged:
         problems.append(f"{never_acknowledged} events never got a 200")

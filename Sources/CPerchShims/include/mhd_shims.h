@@ -33,6 +33,8 @@ struct perch_mhd_server_options {
     unsigned int connection_limit;
     /// Seconds; 0 means no timeout.
     unsigned int connection_timeout;
+    /// Connections one client address may hold open at once; 0 means no limit.
+    unsigned int per_ip_connection_limit;
     /// A listening socket made by `perch_listen`.
     int listen_fd;
 };
@@ -51,6 +53,19 @@ uint16_t perch_socket_port(int fd);
 /// Makes a listening socket refuse new connections (the kernel resets them) without closing the
 /// descriptor, which libmicrohttpd's threads may still reference until MHD_stop_daemon returns.
 void perch_listen_refuse(int fd);
+
+/// The socket of a connection; -1 when unknown.
+int perch_mhd_connection_fd(struct MHD_Connection *connection);
+
+/// The connection's socket context (what the connection notification stored); NULL when none.
+void *perch_mhd_socket_context(struct MHD_Connection *connection);
+
+/// The client's numeric address (IPv4 dotted or IPv6 text) into `buffer`; 0 on success, -1 when unknown.
+int perch_mhd_client_address(struct MHD_Connection *connection, char *buffer, size_t size);
+
+/// Shuts a socket down in both directions without closing the descriptor, so that the thread that
+/// owns it sees the end of the stream and closes it itself.
+void perch_shutdown(int fd);
 
 /// Closes a descriptor.
 void perch_close(int fd);

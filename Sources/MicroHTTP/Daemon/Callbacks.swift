@@ -53,6 +53,8 @@ func requestCompletedCallback(
     let context = Unmanaged<RequestContext>.fromOpaque(contextPointer).takeRetainedValue()
     let core = core(cls)
     core.liveContexts.subtract(1, ordering: .relaxed)
+    // The next request on a kept-alive connection gets a fresh whole-request deadline.
+    if let connection, let keeper = core.requestDeadlines, let watch = core.watch(connection) { watch.arm(keeper) }
     if context.counted {
         core.requestEnded()
     }
@@ -69,8 +71,19 @@ func notifyConnectionCallback(
     case .CONNECTION_NOTIFY_STARTED:
         core.connectionsAccepted.add(1, ordering: .relaxed)
         core.connectionsOpen.add(1, ordering: .relaxed)
+        if let keeper = core.requestDeadlines, let connection, let socketContext {
+            let watch = ConnectionWatch(socket: perch_mhd_connection_fd(connection)) {
+                core.requestsTimedOut.add(1, ordering: .relaxed)
+            }
+            socketContext.pointee = Unmanaged.passRetained(watch).toOpaque()
+            watch.arm(keeper)
+        }
     case .CONNECTION_NOTIFY_CLOSED:
         core.connectionsOpen.subtract(1, ordering: .relaxed)
+        if let keeper = core.requestDeadlines, let socketContext, let context = socketContext.pointee {
+            socketContext.pointee = nil
+            Unmanaged<ConnectionWatch>.fromOpaque(context).takeRetainedValue().close(keeper)
+        }
     default:
         break
     }
@@ -150,8 +163,14 @@ extension ServerCore {
             return queue(.text(503, "The server is shutting down.\n"), on: connection, close: true)
         }
         context.counted = true
+        if let keeper = requestDeadlines { watch(connection)?.disarm(keeper) }
+        var address = [CChar](repeating: 0, count: 64)
+        let remoteAddress =
+            perch_mhd_client_address(connection, &address, address.count) == 0
+            ? address.withUnsafeBufferPointer { String(cString: $0.baseAddress!) } : nil
         let request = ServerRequest(
-            method: context.method, target: context.target, headers: context.headers, body: context.body)
+            method: context.method, target: context.target, headers: context.headers, body: context.body,
+            remoteAddress: remoteAddress)
         context.body = []
         let completion = HandlerCompletion(connection: ConnectionHandle(raw: connection), deadlines: deadlines)
         context.phase = .running(completion)

@@ -1,3 +1,4 @@
+import CPerchShims
 import Synchronization
 
 /// What libmicrohttpd's callbacks reach through their `cls` pointer: the handler, the limits,
@@ -7,6 +8,10 @@ final class ServerCore: Sendable {
     let maxBodySize: Int
     /// The handler deadlines of suspended requests; `HTTPServer` runs and stops its task.
     let deadlines: DeadlineKeeper<HandlerCompletion>
+    /// The whole-request deadlines of open connections; nil without a request timeout.
+    let requestDeadlines: DeadlineKeeper<ConnectionWatch>?
+    /// Connections cut because their request was not complete within the request timeout.
+    let requestsTimedOut = Atomic<Int>(0)
 
     let connectionsAccepted = Atomic<Int>(0)
     let connectionsOpen = Atomic<Int>(0)
@@ -32,6 +37,9 @@ final class ServerCore: Sendable {
         self.handler = handler
         self.maxBodySize = configuration.maxBodySize
         self.deadlines = DeadlineKeeper(timeout: .seconds(configuration.handlerTimeoutSeconds))
+        self.requestDeadlines =
+            configuration.requestTimeoutSeconds > 0
+            ? DeadlineKeeper(timeout: .seconds(configuration.requestTimeoutSeconds)) : nil
     }
 
     /// Counts a request whose handler is about to start; `false` once shutdown refuses new ones.
@@ -41,6 +49,12 @@ final class ServerCore: Sendable {
             state.count += 1
             return true
         }
+    }
+
+    /// The watch that `notifyConnectionCallback` stored for `connection`, if any.
+    func watch(_ connection: OpaquePointer) -> ConnectionWatch? {
+        guard requestDeadlines != nil, let context = perch_mhd_socket_context(connection) else { return nil }
+        return Unmanaged<ConnectionWatch>.fromOpaque(context).takeUnretainedValue()
     }
 
     func requestEnded() {

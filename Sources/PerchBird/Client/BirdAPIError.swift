@@ -32,6 +32,15 @@ public struct BirdAPIError: Error, Sendable, CustomStringConvertible {
 
     /// True when no answer came within the request timeout.
     public var isTimeout: Bool { code == .timeout }
+    /// Bird may have taken the request although the call failed: no answer in time, a connection that
+    /// broke, or a 5xx. (A 429 was not processed; other 4xx were refused.)
+    public var mayHaveReachedBird: Bool {
+        switch code {
+        case .transport, .timeout: true
+        case .status: (status ?? 0) >= 500
+        case .notConfigured, .invalidRequest, .cancelled: false
+        }
+    }
 
     /// True when the calling task was cancelled (shutdown), not a failure of Bird.
     public var isCancelled: Bool { code == .cancelled }

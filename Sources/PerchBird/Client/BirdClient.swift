@@ -1,5 +1,6 @@
 import CoreMetrics
 import Curl
+import Foundation
 import Logging
 import PerchEvents
 import Synchronization
@@ -55,7 +56,15 @@ public final class BirdClient: Sendable {
     /// Sends one request, retrying as the policy says; returns Bird's answer for 2xx, throws
     /// `BirdAPIError` otherwise (with the last failure, its status, Bird's code and text, and the
     /// number of attempts).
-    public func perform(_ request: BirdRequest) async throws(BirdAPIError) -> BirdResponse {
+    /// - Parameters:
+    ///   - beforeRetry: asked before an attempt that follows a failure after which Bird may
+    ///   hold the request anyway (a timeout, a broken connection, a 5xx); when it returns Bird's answer
+    ///   (the message found by its reference), that is the result and nothing is sent again.
+    ///   - retry: the policy for this call in place of the configuration's (the outbox keeps its own backoff).
+    public func perform(
+        _ request: BirdRequest, retry: RetryPolicy? = nil,
+        beforeRetry: (@Sendable (BirdAPIError) async -> BirdResponse?)? = nil
+    ) async throws(BirdAPIError) -> BirdResponse {
         if let sandbox {
             sandbox.record(request)
             logger.notice(
@@ -74,7 +83,8 @@ public final class BirdClient: Sendable {
                 var failure = error
                 failure.attempts = attempt
                 if failure.isCancelled { throw failure }
-                switch configuration.retry.decision(afterAttempt: attempt, error: failure, jitter: jitter()) {
+                let policy = retry ?? configuration.retry
+                switch policy.decision(afterAttempt: attempt, error: failure, jitter: jitter()) {
                 case .giveUp:
                     throw failure
                 case .retry(let wait):
@@ -92,6 +102,9 @@ public final class BirdClient: Sendable {
                         try await clock.sleep(for: wait)
                     } catch {
                         throw failure
+                    }
+                    if failure.mayHaveReachedBird, let beforeRetry, let found = await beforeRetry(failure) {
+                        return found
                     }
                     attempt += 1
                 }
@@ -153,7 +166,7 @@ public final class BirdClient: Sendable {
             throw .status(
                 response.status, birdCode: code,
                 message: message ?? String(decoding: response.body.prefix(300), as: UTF8.self),
-                retryAfter: response.header("Retry-After").flatMap(Self.retryAfterSeconds))
+                retryAfter: response.header("Retry-After").flatMap { Self.retryAfterSeconds($0) })
         }
         return BirdResponse(status: response.status, body: json)
     }
@@ -184,13 +197,19 @@ public final class BirdClient: Sendable {
         return "bird"
     }
 
-    /// `Retry-After` in seconds; the HTTP-date form is not used by Bird as far as known and is ignored
-    /// (the backoff applies instead).
-    static func retryAfterSeconds(_ text: String) -> Double? {
-        guard let seconds = Double(text.filter { $0 != " " }), seconds.isFinite, seconds >= 0 else {
-            return nil
+    /// `Retry-After` in seconds, given as seconds or as an HTTP date (RFC 9110: `Sun, 06 Nov 1994
+    /// 08:49:37 GMT`; a date in the past means now).
+    static func retryAfterSeconds(_ text: String, now: Date = Date()) -> Double? {
+        if let seconds = Double(text.filter { $0 != " " }) {
+            guard seconds.isFinite, seconds >= 0 else { return nil }
+            return seconds
         }
-        return seconds
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: text.trimmingCharacters(in: .whitespaces)) else { return nil }
+        return max(0, date.timeIntervalSince(now))
     }
 
     private func target(of generation: Generation) -> (base: String, key: String?) {

@@ -59,7 +59,7 @@ extension BirdRequest {
         }
         return BirdRequest(
             generation: .bird, method: "POST",
-            path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/messages",
+            path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))/messages",
             body: birdSender(
                 flowID: flowID, reference: reference,
                 [
@@ -74,7 +74,7 @@ extension BirdRequest {
     /// Sends a legacy WhatsApp template (`type: hsm`) into a conversation; `trackId` carries the reference.
     public static func sendHSM(_ hsm: OutgoingHSM, conversationID: String, reference: String) -> BirdRequest {
         BirdRequest(
-            generation: .messagebird, method: "POST", path: "/conversations/\(conversationID)/messages",
+            generation: .messagebird, method: "POST", path: "/conversations/\(segment(conversationID))/messages",
             body: .object([
                 "type": .string("hsm"),
                 "content": .object([
@@ -104,12 +104,13 @@ extension BirdRequest {
             if !change.attributes.isEmpty { body["attributes"] = .object(change.attributes) }
             guard !body.isEmpty else { return nil }
             return BirdRequest(
-                generation: .bird, method: "PATCH", path: "/workspaces/\(workspaceID)/conversations/\(conversationID)",
+                generation: .bird, method: "PATCH",
+                path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))",
                 body: .object(body), endpoint: "update_conversation")
         case .messagebird:
             guard let status = change.status else { return nil }
             return BirdRequest(
-                generation: .messagebird, method: "PATCH", path: "/conversations/\(conversationID)",
+                generation: .messagebird, method: "PATCH", path: "/conversations/\(segment(conversationID))",
                 body: .object(["status": .string(status == "closed" ? "archived" : status)]),
                 endpoint: "update_conversation")
         }
@@ -119,7 +120,7 @@ extension BirdRequest {
     public static func addUserParticipant(userID: String, conversationID: String, workspaceID: String) -> BirdRequest {
         BirdRequest(
             generation: .bird, method: "POST",
-            path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/participants",
+            path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))/participants",
             body: .object(["type": .string("user"), "id": .string(userID)]), endpoint: "add_participant")
     }
 
@@ -127,7 +128,7 @@ extension BirdRequest {
     /// [3P/NF] The request schema is not documented; this is the form a working integration uses.
     public static func searchFeedItems(conversationID: String, workspaceID: String) -> BirdRequest {
         BirdRequest(
-            generation: .bird, method: "POST", path: "/workspaces/\(workspaceID)/search/feed-items",
+            generation: .bird, method: "POST", path: "/workspaces/\(segment(workspaceID))/search/feed-items",
             body: .object(["conversationIds": .array([.string(conversationID)])]), endpoint: "search_feed_items")
     }
 
@@ -139,7 +140,8 @@ extension BirdRequest {
         if let teamID { body["teamId"] = .string(teamID) }
         if let agentID { body["agentId"] = .string(agentID) }
         return BirdRequest(
-            generation: .bird, method: "PATCH", path: "/workspaces/\(workspaceID)/feeds/\(feedID)/items/\(itemID)",
+            generation: .bird, method: "PATCH",
+            path: "/workspaces/\(segment(workspaceID))/feeds/\(segment(feedID))/items/\(segment(itemID))",
             body: .object(body), endpoint: "assign_feed_item")
     }
 }

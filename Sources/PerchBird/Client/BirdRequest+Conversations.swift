@@ -40,7 +40,7 @@ extension BirdRequest {
             initial["body"] = message.body?["body"]
             initial["reference"] = .string(reference)
             return BirdRequest(
-                generation: .bird, method: "POST", path: "/workspaces/\(workspaceID)/conversations",
+                generation: .bird, method: "POST", path: "/workspaces/\(segment(workspaceID))/conversations",
                 body: .object([
                     "channelId": .string(channelID),
                     "participants": .array([
@@ -66,11 +66,13 @@ extension BirdRequest {
         switch generation {
         case .bird:
             BirdRequest(
-                generation: .bird, method: "GET", path: "/workspaces/\(workspaceID)/conversations/\(id)",
+                generation: .bird, method: "GET",
+                path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(id))",
                 endpoint: "get_conversation")
         case .messagebird:
             BirdRequest(
-                generation: .messagebird, method: "GET", path: "/conversations/\(id)", endpoint: "get_conversation")
+                generation: .messagebird, method: "GET", path: "/conversations/\(segment(id))",
+                endpoint: "get_conversation")
         }
     }
 
@@ -87,7 +89,8 @@ extension BirdRequest {
             if let channelID { query.append(("channelId", channelID)) }
             return BirdRequest(
                 generation: .bird, method: "GET",
-                path: path("/workspaces/\(workspaceID)/conversations", query: query), endpoint: "list_conversations")
+                path: path("/workspaces/\(segment(workspaceID))/conversations", query: query),
+                endpoint: "list_conversations")
         case .messagebird:
             return BirdRequest(
                 generation: .messagebird, method: "GET", path: path("/conversations", query: query),
@@ -104,12 +107,15 @@ extension BirdRequest {
         case .bird:
             return BirdRequest(
                 generation: .bird, method: "GET",
-                path: path("/workspaces/\(workspaceID)/conversations/\(conversationID)/messages", query: query),
+                path: path(
+                    "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))/messages",
+                    query: query),
                 endpoint: "list_messages")
         case .messagebird:
             return BirdRequest(
                 generation: .messagebird, method: "GET",
-                path: path("/conversations/\(conversationID)/messages", query: query), endpoint: "list_messages")
+                path: path("/conversations/\(segment(conversationID))/messages", query: query),
+                endpoint: "list_messages")
         }
     }
 
@@ -122,11 +128,13 @@ extension BirdRequest {
         case .bird:
             BirdRequest(
                 generation: .bird, method: "GET",
-                path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/messages/\(messageID)",
+                path:
+                    "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))/messages/\(segment(messageID))",
                 endpoint: "get_message")
         case .messagebird:
             BirdRequest(
-                generation: .messagebird, method: "GET", path: "/messages/\(messageID)", endpoint: "get_message")
+                generation: .messagebird, method: "GET", path: "/messages/\(segment(messageID))",
+                endpoint: "get_message")
         }
     }
 }

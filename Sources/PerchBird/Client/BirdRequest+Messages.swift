@@ -22,13 +22,13 @@ extension BirdRequest {
         case .bird:
             return BirdRequest(
                 generation: .bird, method: "POST",
-                path: "/workspaces/\(workspaceID)/conversations/\(conversationID)/messages",
+                path: "/workspaces/\(segment(workspaceID))/conversations/\(segment(conversationID))/messages",
                 body: birdSender(flowID: flowID, reference: reference, ["body": message.birdBody]),
                 endpoint: "send_message")
         case .messagebird:
             // The legacy API has no participants or `reference`; `trackId` carries Perch's reference.
             return BirdRequest(
-                generation: .messagebird, method: "POST", path: "/conversations/\(conversationID)/messages",
+                generation: .messagebird, method: "POST", path: "/conversations/\(segment(conversationID))/messages",
                 body: .object([
                     "type": .string("text"), "content": .object(["text": .string(message.text)]),
                     "trackId": .string(reference),
@@ -65,7 +65,8 @@ extension BirdRequest {
         ]
         if let messageID { body["replyTo"] = .object(["id": .string(messageID), "type": .string("message")]) }
         return BirdRequest(
-            generation: .bird, method: "POST", path: "/workspaces/\(workspaceID)/channels/\(channelID)/messages",
+            generation: .bird, method: "POST",
+            path: "/workspaces/\(segment(workspaceID))/channels/\(segment(channelID))/messages",
             body: .object(body), endpoint: "send_channel_message")
     }
 }

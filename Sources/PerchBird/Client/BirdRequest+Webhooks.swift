@@ -11,9 +11,9 @@ extension BirdRequest {
     /// Base path of the webhook subscriptions of a workspace.
     static func subscriptionsPath(organizationID: String?, workspaceID: String) -> String {
         if let organizationID, !organizationID.isEmpty {
-            return "/organizations/\(organizationID)/workspaces/\(workspaceID)/webhook-subscriptions"
+            return "/organizations/\(segment(organizationID))/workspaces/\(segment(workspaceID))/webhook-subscriptions"
         }
-        return "/workspaces/\(workspaceID)/webhook-subscriptions"
+        return "/workspaces/\(segment(workspaceID))/webhook-subscriptions"
     }
 
     /// Bird: subscribes `url` to one event of one service (Bird allows one event per subscription).
@@ -59,7 +59,7 @@ extension BirdRequest {
     {
         BirdRequest(
             generation: .bird, method: "DELETE",
-            path: subscriptionsPath(organizationID: organizationID, workspaceID: workspaceID) + "/\(id)",
+            path: subscriptionsPath(organizationID: organizationID, workspaceID: workspaceID) + "/\(segment(id))",
             endpoint: "delete_webhook_subscription")
     }
 
@@ -81,6 +81,7 @@ extension BirdRequest {
 
     /// Legacy: deletes one webhook.
     public static func deleteWebhook(_ id: String) -> BirdRequest {
-        BirdRequest(generation: .messagebird, method: "DELETE", path: "/webhooks/\(id)", endpoint: "delete_webhook")
+        BirdRequest(
+            generation: .messagebird, method: "DELETE", path: "/webhooks/\(segment(id))", endpoint: "delete_webhook")
     }
 }

@@ -20,6 +20,33 @@ public struct BirdRequest: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(method) \(generation.rawValue):\(path)" }
+
+    /// An id as one path segment: every byte that RFC 3986 does not allow in a segment as it is
+    /// (`pchar`: unreserved, sub-delims, `:` and `@`; Bird's feed ids hold a `:`) is percent-encoded,
+    /// and so is an id that is all dots, so an id can never add a segment, climb with `..` or start
+    /// a query. The ingress refuses such ids
+    /// already; this holds for ids from anywhere else (flows, settings, Bird's own answers).
+    static func segment(_ id: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(id.utf8.count)
+        for byte in id.utf8 {
+            switch byte {
+            case 0x41...0x5A, 0x61...0x7A, 0x30...0x39, UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"),
+                UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"),
+                UInt8(ascii: "'"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+                UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+                out.append(byte)
+            case UInt8(ascii: ".") where id != "." && id != "..":
+                out.append(byte)
+            default:
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 /// What Bird answered to a successful call.

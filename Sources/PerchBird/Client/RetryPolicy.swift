@@ -63,7 +63,9 @@ public struct RetryPolicy: Sendable, Hashable {
             guard wait <= maxRetryAfter else {
                 return .giveUp(reason: "Bird asked to wait \(seconds)s, longer than the \(maxRetryAfter) allowed")
             }
-            return .retry(after: wait)
+            // `Retry-After: 0` (or a date in the past) still waits the base delay: five attempts in a
+            // row without a pause would use up the retries of a short outage at once.
+            return .retry(after: max(wait, baseDelay))
         }
         return .retry(after: backoff(afterAttempt: attempt, jitter: jitter))
     }

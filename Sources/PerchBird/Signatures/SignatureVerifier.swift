@@ -37,6 +37,9 @@ public struct SignatureVerifier: Sendable {
     let legacyTolerance: Int64
     let birdTolerance: Int64
     let jwtLeeway: Int64
+    /// Whether a generation without a signing key refuses its webhooks (fails closed) instead of
+    /// accepting them unchecked.
+    let requiresSignatures: Bool
 
     /// - Parameters:
     ///   - messageBirdSigningKey: `MESSAGEBIRD_SIGNING_KEY`, used as UTF-8 bytes (never hex-decoded).
@@ -45,11 +48,14 @@ public struct SignatureVerifier: Sendable {
     ///   - legacyTolerance: maximum age of a `MessageBird-Request-Timestamp`.
     ///   - birdTolerance: maximum age of a Bird `messagebird-request-timestamp`.
     ///   - jwtLeeway: clock skew allowed on a JWT's `nbf` and `exp`.
+    ///   - requiresSignatures: refuse the webhooks of a generation whose key is unset or empty
+    ///     (true outside sandbox mode, unless `PERCH_ALLOW_UNSIGNED` is set).
     public init(
         messageBirdSigningKey: String?, birdSigningKey: String?, now: @escaping @Sendable () -> Date = { Date() },
         legacyTolerance: Duration = .seconds(3600), birdTolerance: Duration = .seconds(86_400),
-        jwtLeeway: Duration = .seconds(5)
+        jwtLeeway: Duration = .seconds(5), requiresSignatures: Bool = false
     ) {
+        self.requiresSignatures = requiresSignatures
         self.messageBirdKey = messageBirdSigningKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         self.birdKey = birdSigningKey.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         self.now = now
@@ -68,7 +74,7 @@ public struct SignatureVerifier: Sendable {
     public func verify(_ request: WebhookRequest, generation: Generation) -> SignatureCheck {
         switch generation {
         case .messagebird:
-            guard let key = messageBirdKey else { return .unsigned }
+            guard let key = messageBirdKey else { return unconfigured("MESSAGEBIRD_SIGNING_KEY") }
             if let token = request.headers["messagebird-signature-jwt"] {
                 return verifyJWT(token, request: request, key: key)
             }
@@ -79,9 +85,16 @@ public struct SignatureVerifier: Sendable {
                 reason: "missing signature: MessageBird-Signature-JWT (or MessageBird-Signature with "
                     + "MessageBird-Request-Timestamp) is required")
         case .bird:
-            guard let key = birdKey else { return .unsigned }
+            guard let key = birdKey else { return unconfigured("BIRD_SIGNING_KEY") }
             return verifyBirdHMAC(request, key: key)
         }
+    }
+
+    /// No key for the generation: refused when signatures are required, else accepted unchecked.
+    private func unconfigured(_ variable: String) -> SignatureCheck {
+        guard requiresSignatures else { return .unsigned }
+        return .rejected(
+            reason: "this endpoint is closed: \(variable) is not set, so Perch cannot check that Bird sent the request")
     }
 
     /// Seconds since 1970 by the injected clock.

@@ -41,18 +41,25 @@ enum BirdDecoding {
         let featuredContact = payload["featuredParticipants"]?.arrayValue?.first { $0.text("type") == "contact" }
         var contact = featuredContact.map(participantContact)
 
+        let updated = payload.text("updatedAt") ?? payload.text("createdAt")
+        let status = payload.text("status")
         if name != "conversation.deleted", let lastMessage, let messageID = lastMessage.text("id"),
             sender?.type == "contact"
         {
-            // Section 1d: the quickstart's customer message. Keyed on the message id so that the
-            // same message seen through several updates dedupes.
+            // Section 1d: the quickstart's customer message, keyed on the message id, so the same message
+            // seen through several updates (or polled) dedupes. An update that also reports a status other
+            // than `active` (an agent closing the conversation without writing) is a status change too: its
+            // status and time join the key, so it is not dropped as a duplicate of the message. (The
+            // runtime decides once per message id, so the message itself is not answered again.)
             if contact == nil || (sender?.id != nil && contact?.id != sender?.id) {
                 contact = Contact(id: sender?.id, name: lastMessage.text("sender.displayName"))
             }
             let text = lastMessage.text("preview.text")
             return Event(
                 kind: .message, generation: .bird, name: name,
-                key: Normalize.key(.bird, "message", messageID),
+                key: status == nil || status == "active"
+                    ? Normalize.key(.bird, "message", messageID)
+                    : Normalize.key(.bird, "message", messageID, status, updated),
                 messageID: messageID, conversationID: id, contactID: sender?.id ?? contact?.id,
                 channelID: payload.text("channelId"), direction: .incoming, status: lastMessage.text("status"),
                 messageType: lastMessage.text("type"),
@@ -63,7 +70,6 @@ enum BirdDecoding {
                 occurredAt: Timestamp.date(lastMessage["createdAt"]) ?? Timestamp.date(payload["updatedAt"]))
         }
 
-        let updated = payload.text("updatedAt") ?? payload.text("createdAt")
         return Event(
             kind: .conversation, generation: .bird, name: name,
             // [INF] Payload id + event alone would fold every update of a conversation into one;

@@ -35,6 +35,14 @@ public final class MetricsRegistry: Sendable {
         /// Transactions the store committed and the writes they carried (group commit), since start.
         public var storeCommits = 0
         public var storeWrites = 0
+        /// Age of the oldest outbox item still being retried (since it first failed), 0 when none.
+        public var outboxOldestAgeSeconds: Double = 0
+        /// Outbox items parked for an operator.
+        public var outboxParked = 0
+        /// Texts a regex rule did not search because they were too long (the rule did not match).
+        public var regexTextsTooLong = 0
+        /// Connections cut because their request did not arrive whole within `PERCH_REQUEST_TIMEOUT`.
+        public var requestsTimedOut = 0
     }
 
     /// The registry as Prometheus text, with the scrape-time values filled in.
@@ -49,9 +57,19 @@ public final class MetricsRegistry: Sendable {
         gauge("perch_dispatcher_lanes_active", "Conversations being handled now.").set(Int64(snapshot.activeConversations))
         gauge("perch_outbox_size", "Actions that failed after their retries, kept for replay.").set(Int64(snapshot.outboxSize))
         gauge("perch_inbox_lag_seconds", "Age of the oldest unfinished event.").set(snapshot.inboxLagSeconds)
+        gauge("perch_outbox_oldest_age_seconds", "Age of the oldest outbox item still retried, since it first failed.")
+            .set(snapshot.outboxOldestAgeSeconds)
+        gauge("perch_outbox_parked", "Outbox items whose retries stopped; they wait for perch outbox retry.")
+            .set(Int64(snapshot.outboxParked))
         gauge("perch_http_connections_accepted", "TCP connections accepted by the webhook server since start.")
             .set(Int64(snapshot.connectionsAccepted))
         total("perch_store_commits_total", "Transactions the store committed.", snapshot.storeCommits)
+        total(
+            "perch_regex_texts_too_long_total", "Texts not searched by regex rules because they were too long.",
+            snapshot.regexTextsTooLong)
+        total(
+            "perch_http_requests_timed_out_total", "Connections cut because a request did not arrive whole in time.",
+            snapshot.requestsTimedOut)
         total("perch_store_writes_total", "Writes those transactions carried (divide by commits for the group size).", snapshot.storeWrites)
         flowsInfo.withLock { info in
             guard info?.version != snapshot.flowsVersion else { return }

@@ -100,6 +100,7 @@ public actor MemoryStore: Store {
             }()
         var kept = item
         kept.id = id
+        kept.firstFailedAt = outboxItems[id]?.firstFailedAt ?? item.firstFailedAt
         outboxItems[id] = kept
         return id
     }
@@ -107,6 +108,11 @@ public actor MemoryStore: Store {
     public func outbox(limit: Int) throws(StoreError) -> [OutboxItem] {
         try ensureOpen()
         return outboxItems.values.sorted { $0.id! < $1.id! }.prefix(max(0, limit)).map { $0 }
+    }
+
+    public func outboxCount() throws(StoreError) -> Int {
+        try ensureOpen()
+        return outboxItems.count
     }
 
     public func removeFromOutbox(id: Int64) throws(StoreError) {

@@ -163,17 +163,21 @@ extension SQLiteStore {
             try Int64.fetchOne(
                 db,
                 sql: """
-                    INSERT INTO outbox (reference, event_key, conversation_id, kind, request, last_error, attempts, failed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO outbox (reference, event_key, conversation_id, kind, request, last_error, attempts,
+                        failed_at, first_failed_at, parked)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(reference) DO UPDATE SET
                         event_key = excluded.event_key, conversation_id = excluded.conversation_id,
                         kind = excluded.kind, request = excluded.request, last_error = excluded.last_error,
-                        attempts = excluded.attempts, failed_at = excluded.failed_at
+                        attempts = excluded.attempts, failed_at = excluded.failed_at,
+                        first_failed_at = coalesce(outbox.first_failed_at, excluded.first_failed_at),
+                        parked = excluded.parked
                     RETURNING id
                     """,
                 arguments: [
                     item.reference, item.eventKey, item.conversationID, item.kind, item.request, item.lastError,
                     item.attempts, item.failedAt.timeIntervalSinceReferenceDate,
+                    item.firstFailedAt?.timeIntervalSinceReferenceDate, item.parked,
                 ])!
         }
     }
@@ -191,9 +195,15 @@ extension SQLiteStore {
                     request: row["request"],
                     lastError: row["last_error"],
                     attempts: row["attempts"],
-                    failedAt: Date(timeIntervalSinceReferenceDate: row["failed_at"]))
+                    failedAt: Date(timeIntervalSinceReferenceDate: row["failed_at"]),
+                    firstFailedAt: (row["first_failed_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)),
+                    parked: row["parked"])
             }
         }
+    }
+
+    public func outboxCount() async throws(StoreError) -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
     }
 
     public func removeFromOutbox(id: Int64) async throws(StoreError) {

@@ -49,6 +49,10 @@ public final class SQLiteStore: Store {
     /// Counts of committed transactions and writes since the store opened (metrics, benchmarks).
     public var statistics: CommitStatistics { state.withLock { $0.statistics } }
 
+    /// Whether the last write failed (and none succeeded since): cheap to read, so that a cached
+    /// health answer can be dropped as soon as the store's state turns.
+    public var isFailing: Bool { state.withLock { $0.failing } }
+
     /// Writes waiting for the next transaction.
     var waitingWriteCount: Int { state.withLock { $0.commits.waitingCount } }
 

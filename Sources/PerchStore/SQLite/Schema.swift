@@ -64,6 +64,13 @@ enum Schema {
                     CREATE TABLE store_health (id INTEGER PRIMARY KEY, checked_at REAL NOT NULL, filler BLOB);
                     """)
         },
+        Migration(version: 3, why: "automatic outbox retries: when an item first failed, and why it was parked") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN first_failed_at REAL;
+                    ALTER TABLE outbox ADD COLUMN parked TEXT;
+                    """)
+        },
     ]
 
     static var currentVersion: Int { migrations.last!.version }

@@ -44,6 +44,8 @@ final class RequestLog: Sendable {
                 ]
                 // Each run of Perch gets its own access key, so the log tells which run sent what.
                 if let authorization = request.headers["authorization"] { line["key"] = .string(authorization) }
+                // Answered 503 by an outage (or another fault): Bird did not take it.
+                if request.failedOnPurpose { line["failed"] = .bool(true) }
                 for key in ["trackId", "reference"] { if let value = json?[key] { line[key] = value } }
                 if let body = json?["content"]?["text"] ?? json?["body"]?["text"]?["text"] { line["text"] = body }
                 text += JSONValue.object(line).serialized() + "\n"
