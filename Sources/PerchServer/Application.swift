@@ -55,11 +55,12 @@ public final class Application: Sendable {
         let metricsText: @Sendable () async -> String = {
             let server = serverBox.withLock { $0 }
             let commits = store.statistics
-            let outbox = (try? await store.outbox(limit: 100_000)) ?? []
+            let outbox =
+                (try? await store.outboxSummary()) ?? OutboxSummary(count: 0, parked: 0, oldestRetriedSince: nil)
             var snapshot = MetricsRegistry.Snapshot(
                     queueDepth: runtime.dispatcher.depth,
                     activeConversations: runtime.dispatcher.activeConversations,
-                    outboxSize: (try? await store.outboxCount()) ?? 0,
+                    outboxSize: outbox.count,
                     inboxLagSeconds: (try? await store.oldestUnfinishedAge(now: now()))?.map {
                         Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18
                     } ?? 0,
@@ -68,9 +69,8 @@ public final class Application: Sendable {
                     bodiesTooLarge: server?.bodiesTooLarge ?? 0, storeCommits: commits.commits,
                     storeWrites: commits.writes, regexTextsTooLong: FlowSet.regexTextsTooLong,
                     requestsTimedOut: server?.requestsTimedOut ?? 0)
-            let retried = outbox.filter { $0.parked == nil }
-            snapshot.outboxParked = outbox.count - retried.count
-            if let first = retried.map({ $0.firstFailedAt ?? $0.failedAt }).min() {
+            snapshot.outboxParked = outbox.parked
+            if let first = outbox.oldestRetriedSince {
                 snapshot.outboxOldestAgeSeconds = max(0, now().timeIntervalSince(first))
             }
             return metrics.render(snapshot)

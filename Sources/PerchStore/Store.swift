@@ -67,8 +67,9 @@ public protocol Store: Sendable {
     /// Items in the outbox, oldest first.
     func outbox(limit: Int) async throws(StoreError) -> [OutboxItem]
 
-    /// How many items the outbox holds, counted without reading them (`/metrics` asks on every scrape).
-    func outboxCount() async throws(StoreError) -> Int
+    /// How many items the outbox holds, how many are parked and how old the oldest retried one is,
+    /// computed without reading the items (`/metrics` asks on every scrape).
+    func outboxSummary() async throws(StoreError) -> OutboxSummary
 
     /// Removes an item from the outbox. Unknown ids are ignored.
     func removeFromOutbox(id: Int64) async throws(StoreError)
@@ -110,8 +111,8 @@ public protocol Store: Sendable {
 }
 
 extension Store {
-    /// Reads the items to count them: for stores (test doubles) that have no cheaper way.
-    public func outboxCount() async throws(StoreError) -> Int {
-        try await outbox(limit: Int.max).count
+    /// Reads the items to summarise them: for stores (test doubles) that have no cheaper way.
+    public func outboxSummary() async throws(StoreError) -> OutboxSummary {
+        OutboxSummary(items: try await outbox(limit: Int.max))
     }
 }

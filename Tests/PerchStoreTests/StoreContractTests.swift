@@ -188,6 +188,29 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func outboxSummaryCountsParkedItemsAndDatesTheOldestRetriedOne(kind: StoreKind) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try kind.make(in: directory)
+        #expect(try await store.outboxSummary() == OutboxSummary(count: 0, parked: 0, oldestRetriedSince: nil))
+        let start = Date(timeIntervalSinceReferenceDate: 800_000_000)
+        var parked = Sample.outboxItem("r1")
+        parked.firstFailedAt = start
+        parked.parked = "retries ran out"
+        var retried = Sample.outboxItem("r2")
+        retried.firstFailedAt = start.addingTimeInterval(60)
+        var older = Sample.outboxItem("r3")
+        older.firstFailedAt = nil
+        older.failedAt = start.addingTimeInterval(30)
+        for item in [parked, retried, older] { _ = try await store.addToOutbox(item) }
+        // The parked item is older than both, but only retried items date the gauge; an item from an
+        // older Perch (no first failure) counts from its last one.
+        #expect(
+            try await store.outboxSummary()
+                == OutboxSummary(count: 3, parked: 1, oldestRetriedSince: start.addingTimeInterval(30)))
+        await store.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func tracesAreKeptAndReplaced(kind: StoreKind) async throws {
         let directory = try TemporaryDirectory()
         let store = try kind.make(in: directory)

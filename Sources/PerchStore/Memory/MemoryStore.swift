@@ -110,9 +110,9 @@ public actor MemoryStore: Store {
         return outboxItems.values.sorted { $0.id! < $1.id! }.prefix(max(0, limit)).map { $0 }
     }
 
-    public func outboxCount() throws(StoreError) -> Int {
+    public func outboxSummary() throws(StoreError) -> OutboxSummary {
         try ensureOpen()
-        return outboxItems.count
+        return OutboxSummary(items: outboxItems.values)
     }
 
     public func removeFromOutbox(id: Int64) throws(StoreError) {

@@ -202,8 +202,19 @@ extension SQLiteStore {
         }
     }
 
-    public func outboxCount() async throws(StoreError) -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox") ?? 0 }
+    public func outboxSummary() async throws(StoreError) -> OutboxSummary {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS count, COUNT(parked) AS parked,
+                           MIN(CASE WHEN parked IS NULL THEN coalesce(first_failed_at, failed_at) END) AS oldest
+                    FROM outbox
+                    """)
+            return OutboxSummary(
+                count: row?["count"] ?? 0, parked: row?["parked"] ?? 0,
+                oldestRetriedSince: (row?["oldest"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)))
+        }
     }
 
     public func removeFromOutbox(id: Int64) async throws(StoreError) {
